@@ -1,0 +1,16 @@
+//! Hub's schema migrations. One file per migration; a landed file is never edited,
+//! a change is a new migration.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_identity;
+
+/// Runs every migration in order; `hub serve` and `hub migrate` call it at start.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_identity::Migration)]
+    }
+}
