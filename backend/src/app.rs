@@ -1,0 +1,105 @@
+//! The axum application: GraphQL (+ WebSocket), REST routes, health, metrics and
+//! the SPA with history-mode fallback, wrapped in request ids, tracing and metrics.
+
+use std::{net::SocketAddr, time::Instant};
+
+use axum::{
+    extract::{MatchedPath, Request},
+    http::{header, HeaderName, HeaderValue},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::{any, get},
+    Router,
+};
+use tokio::net::TcpListener;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+use crate::{
+    auth::rate_limit::Limiter,
+    error::AppError,
+    graphql::{self, transport::GraphqlState},
+    rest::health,
+    Services,
+};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Builds the whole router for `services`.
+pub fn router(services: Services) -> Router {
+    let limiter = Limiter::per_minute(services.config.rate_limit.per_minute);
+    limiter.spawn_pruner(std::time::Duration::from_secs(60));
+    let graphql_state = GraphqlState { schema: graphql::build(Some(services.clone())), services: services.clone(), limiter };
+
+    let api = Router::new()
+        .route("/graphql", get(graphql::transport::graphiql).post(graphql::transport::execute))
+        .route("/graphql/ws", get(graphql::transport::websocket))
+        .with_state(graphql_state);
+    let ops = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route("/api/{*rest}", any(unknown_api_route))
+        .with_state(services.clone());
+
+    let spa_dir = services.config.spa_dir.clone();
+    let spa = ServeDir::new(&spa_dir).fallback(ServeFile::new(spa_dir.join("index.html")));
+
+    api.merge(ops)
+        .fallback_service(spa)
+        .layer(middleware::from_fn(track_metrics))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+async fn unknown_api_route() -> Response {
+    AppError::NotFound("no such API route".into()).into_response()
+}
+
+/// Counts requests and their latency per route and status for `/metrics`.
+async fn track_metrics(request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "spa".into());
+    let method = request.method().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let labels = [("method", method), ("route", route), ("status", response.status().as_u16().to_string())];
+    metrics::counter!("hub_http_requests_total", &labels).increment(1);
+    metrics::histogram!("hub_http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
+    response
+}
+
+/// Serves `services` on `listener` until `shutdown` resolves.
+pub async fn serve(services: Services, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    crate::telemetry::prometheus();
+    let app = router(services).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,157 @@
+//! Permissions as capabilities. Domain operations take a `&Cap<P>`; the only way to
+//! get one is [`Actor::grant`], which checks the role. So a resolver or REST handler
+//! cannot reach a protected operation without the check — forgetting it does not
+//! compile. Customer-reachable permissions carry a [`Scope`] that the domain layer
+//! applies as an owner filter on every read and write.
+
+use std::marker::PhantomData;
+
+use entity::StaffRole;
+use uuid::Uuid;
+
+use super::actor::{Actor, Principal};
+use crate::error::AppError;
+
+/// What a capability lets its holder reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Staff: every customer's rows.
+    All,
+    /// A customer: only rows owned by this customer account.
+    Customer(Uuid),
+}
+
+/// A named permission: the least staff role that holds it, and whether customers
+/// hold it (scoped to their own rows).
+pub trait Permission {
+    const NAME: &'static str;
+    /// `None`: no staff role grants it through this rule (see [`Permission::ANY_SIGNED_IN`]).
+    const MIN_STAFF_ROLE: Option<StaffRole>;
+    const CUSTOMERS: bool;
+    /// Granted to every signed-in account for its own things (profile, 2FA, tokens).
+    const ANY_SIGNED_IN: bool = false;
+    /// Refused to API tokens: only an interactive session may use it.
+    const SESSION_ONLY: bool = false;
+}
+
+/// Proof that the holder was granted `P`.
+#[derive(Debug, Clone)]
+pub struct Cap<P: Permission> {
+    principal: Principal,
+    scope: Scope,
+    _permission: PhantomData<fn() -> P>,
+}
+
+impl<P: Permission> Cap<P> {
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+    pub fn user_id(&self) -> Uuid {
+        self.principal.user_id
+    }
+    pub fn scope(&self) -> Scope {
+        self.scope
+    }
+}
+
+impl Actor {
+    /// Grants `P` or answers `UNAUTHORIZED` (not signed in) / `FORBIDDEN` (not allowed).
+    pub fn grant<P: Permission>(&self) -> Result<Cap<P>, AppError> {
+        let principal = self.principal()?;
+        if P::SESSION_ONLY && principal.session_id().is_none() {
+            return Err(AppError::Forbidden(format!("{} needs a signed-in session, not an API token", P::NAME)));
+        }
+        let scope = if P::ANY_SIGNED_IN {
+            match principal.staff_role() {
+                Some(_) => Scope::All,
+                None => Scope::Customer(principal.user_id),
+            }
+        } else {
+            match principal.staff_role() {
+                Some(role) if P::MIN_STAFF_ROLE.is_some_and(|min| role.at_least(min)) => Scope::All,
+                None if P::CUSTOMERS => Scope::Customer(principal.user_id),
+                _ => return Err(AppError::Forbidden(format!("you may not {}", P::NAME))),
+            }
+        };
+        Ok(Cap { principal: principal.clone(), scope, _permission: PhantomData })
+    }
+}
+
+macro_rules! permission {
+    ($(#[$doc:meta])* $name:ident, $label:literal, $min:expr, customers: $cust:literal $(, $key:ident = $val:literal)*) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+        impl Permission for $name {
+            const NAME: &'static str = $label;
+            const MIN_STAFF_ROLE: Option<StaffRole> = $min;
+            const CUSTOMERS: bool = $cust;
+            $(const $key: bool = $val;)*
+        }
+    };
+}
+
+permission!(
+    /// Read one's own account (`me`).
+    OwnAccount, "read your account", None, customers: true, ANY_SIGNED_IN = true
+);
+permission!(
+    /// Change one's own password, second factor and API tokens.
+    ManageOwnSecurity, "change security settings", None, customers: true, ANY_SIGNED_IN = true, SESSION_ONLY = true
+);
+permission!(
+    /// List staff members and invitations.
+    ViewStaff, "view staff", Some(StaffRole::Admin), customers: false
+);
+permission!(
+    /// Invite, update and deactivate staff.
+    ManageStaff, "manage staff", Some(StaffRole::Owner), customers: false
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::actor::Credential;
+    use entity::AccountKind;
+
+    fn actor(kind: AccountKind, role: Option<StaffRole>) -> Actor {
+        Actor::User(Principal {
+            user_id: Uuid::new_v4(),
+            email: "x@example.com".into(),
+            name: "X".into(),
+            kind,
+            role,
+            credential: Credential::Session(Uuid::new_v4()),
+        })
+    }
+
+    #[test]
+    fn roles_are_ordered() {
+        let owner = actor(AccountKind::Staff, Some(StaffRole::Owner));
+        let admin = actor(AccountKind::Staff, Some(StaffRole::Admin));
+        let support = actor(AccountKind::Staff, Some(StaffRole::Support));
+        let customer = actor(AccountKind::Customer, None);
+        assert!(owner.grant::<ManageStaff>().is_ok());
+        assert!(matches!(admin.grant::<ManageStaff>(), Err(AppError::Forbidden(_))));
+        assert!(admin.grant::<ViewStaff>().is_ok());
+        assert!(support.grant::<ViewStaff>().is_err());
+        assert!(matches!(customer.grant::<ViewStaff>(), Err(AppError::Forbidden(_))));
+        assert!(matches!(Actor::Anonymous.grant::<OwnAccount>(), Err(AppError::Unauthorized(_))));
+    }
+
+    #[test]
+    fn customers_get_their_own_scope() {
+        let customer = actor(AccountKind::Customer, None);
+        let id = customer.principal().unwrap().user_id;
+        assert_eq!(customer.grant::<OwnAccount>().unwrap().scope(), Scope::Customer(id));
+    }
+
+    #[test]
+    fn api_tokens_cannot_change_security() {
+        let Actor::User(mut p) = actor(AccountKind::Staff, Some(StaffRole::Owner)) else { unreachable!() };
+        p.credential = Credential::ApiToken(Uuid::new_v4());
+        let via_token = Actor::User(p);
+        assert!(via_token.grant::<ManageStaff>().is_ok());
+        assert!(matches!(via_token.grant::<ManageOwnSecurity>(), Err(AppError::Forbidden(_))));
+    }
+}

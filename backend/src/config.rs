@@ -1,0 +1,139 @@
+//! One typed configuration, read from defaults, then an optional TOML file
+//! (`--config` or `HUB_CONFIG`), then `HUB_*` environment variables (nested keys
+//! with `__`, e.g. `HUB_RATE_LIMIT__PER_MINUTE=120`), then `DATABASE_URL`.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use serde::{Deserialize, Serialize};
+
+/// A configuration value that must never be printed or logged.
+#[derive(Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct SecretString(String);
+
+impl SecretString {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Config {
+    /// Address `hub serve` listens on.
+    pub bind: SocketAddr,
+    /// `sqlite://./data/hub.db` (default) or `postgres://…`.
+    pub database_url: SecretString,
+    /// Where the SQLite file and a generated master key live.
+    pub data_dir: PathBuf,
+    /// The built SPA (Trunk's dist folder).
+    pub spa_dir: PathBuf,
+    /// The URL people reach Hub at; `https://…` turns on Secure cookies.
+    pub public_url: Option<String>,
+    /// 32 bytes, base64. Encrypts recoverable secrets and signs access tokens.
+    /// When unset, one is generated into `data_dir/master.key` on first start;
+    /// several replicas must share one through this setting.
+    pub master_key: Option<SecretString>,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub behind_proxy: bool,
+    /// Force the Secure cookie flag on or off; by default it follows `public_url`.
+    pub cookie_secure: Option<bool>,
+    pub auth: AuthConfig,
+    pub rate_limit: RateLimitConfig,
+    pub graphql: GraphqlConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct AuthConfig {
+    pub access_token_ttl_secs: u64,
+    pub refresh_token_ttl_days: u64,
+    pub pending_login_ttl_secs: u64,
+    pub invitation_ttl_days: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct RateLimitConfig {
+    /// Requests per minute per session, API token, or (anonymous) IP.
+    pub per_minute: u32,
+    /// Attempts per minute per IP at `login` and `verifyTwoFactor`.
+    pub auth_per_minute: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct GraphqlConfig {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: String,
+    /// An `EnvFilter` directive; `RUST_LOG` wins when set.
+    pub filter: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".parse().expect("valid default address"),
+            database_url: SecretString::new("sqlite://./data/hub.db"),
+            data_dir: PathBuf::from("./data"),
+            spa_dir: PathBuf::from("./dist"),
+            public_url: None,
+            master_key: None,
+            behind_proxy: false,
+            cookie_secure: None,
+            auth: AuthConfig {
+                access_token_ttl_secs: 15 * 60,
+                refresh_token_ttl_days: 30,
+                pending_login_ttl_secs: 5 * 60,
+                invitation_ttl_days: 7,
+            },
+            rate_limit: RateLimitConfig { per_minute: 60, auth_per_minute: 10 },
+            graphql: GraphqlConfig { max_depth: 12, max_complexity: 2_000, max_body_bytes: 256 * 1024 },
+            log: LogConfig { format: "text".into(), filter: "info,sqlx=warn,sea_orm=warn".into() },
+        }
+    }
+}
+
+impl Config {
+    /// Reads the layered configuration; `file` overrides `HUB_CONFIG`.
+    pub fn load(file: Option<PathBuf>) -> Result<Self, figment::Error> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        let file = file.or_else(|| std::env::var_os("HUB_CONFIG").map(PathBuf::from));
+        if let Some(path) = file {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment = figment.merge(Env::prefixed("HUB_").ignore(&["CONFIG"]).split("__"));
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            figment = figment.merge(Serialized::default("database_url", url));
+        }
+        figment.extract()
+    }
+
+    /// Whether the refresh cookie carries the Secure flag.
+    pub fn secure_cookies(&self) -> bool {
+        self.cookie_secure
+            .unwrap_or_else(|| self.public_url.as_deref().is_some_and(|u| u.starts_with("https://")))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        let url = self.database_url.expose();
+        url.starts_with("postgres://") || url.starts_with("postgresql://")
+    }
+}

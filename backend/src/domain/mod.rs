@@ -1,0 +1,8 @@
+//! The rules of Hub, one module per area. Every operation takes the [`Services`]
+//! it needs and, where it is protected, a capability (`&Cap<P>`) from `auth`.
+//!
+//! [`Services`]: crate::Services
+
+pub mod audit;
+pub mod identity;
+pub mod page;

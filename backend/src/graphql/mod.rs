@@ -1,0 +1,57 @@
+//! The GraphQL API: thin resolvers over `domain`, one module per area, merged
+//! into one schema. `schema.graphql` at the repo root is this schema printed.
+
+pub mod api_tokens;
+pub mod connection;
+pub mod context;
+pub mod error;
+pub mod identity;
+pub mod staff;
+pub mod subscription;
+pub mod transport;
+pub mod two_factor;
+pub mod types;
+
+use async_graphql::{MergedObject, Schema, SDLExportOptions};
+
+use crate::{auth::rate_limit::Limiter, Services};
+
+#[derive(MergedObject, Default)]
+pub struct Query(identity::IdentityQuery, staff::StaffQuery, api_tokens::ApiTokenQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    identity::IdentityMutation,
+    two_factor::TwoFactorMutation,
+    staff::StaffMutation,
+    api_tokens::ApiTokenMutation,
+);
+
+pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;
+
+/// The stricter limiter for `login` and `verifyTwoFactor`, kept in schema data.
+#[derive(Clone)]
+pub struct AuthLimiter(pub Limiter);
+
+/// Builds the schema with its limits; `services` is `None` only for printing SDL.
+pub fn build(services: Option<Services>) -> HubSchema {
+    let (depth, complexity) = services
+        .as_ref()
+        .map(|s| (s.config.graphql.max_depth, s.config.graphql.max_complexity))
+        .unwrap_or((12, 2_000));
+    let mut builder = Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
+        .limit_depth(depth)
+        .limit_complexity(complexity)
+        .limit_recursive_depth(32)
+        .limit_directives(50);
+    if let Some(services) = services {
+        let limiter = Limiter::per_minute(services.config.rate_limit.auth_per_minute);
+        builder = builder.data(AuthLimiter(limiter)).data(services);
+    }
+    builder.finish()
+}
+
+/// The schema as SDL, the text of `schema.graphql`.
+pub fn sdl() -> String {
+    build(None).sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items())
+}

@@ -1,0 +1,5 @@
+//! REST routes, only where the other side fixes the shape. For now: health,
+//! readiness and metrics; the bridge, tenant, Stripe, usage and cron shims follow.
+
+pub mod error;
+pub mod health;
