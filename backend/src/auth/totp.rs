@@ -41,9 +41,15 @@ pub fn matching_step(secret_base32: &str, code: &str) -> Result<Option<u64>, App
     Ok(build(secret_base32, "user")?.check_current(code))
 }
 
-/// The code for the current step (tests and the demo only need this).
+/// The code for the current step.
 pub fn current_code(secret_base32: &str) -> Result<String, AppError> {
     Ok(build(secret_base32, "user")?.generate_current().to_string())
+}
+
+/// The code for the step that holds `unix_time` (tests use the next step's code,
+/// which the ±1 step window still accepts, to avoid waiting 30 s).
+pub fn code_at(secret_base32: &str, unix_time: u64) -> Result<String, AppError> {
+    Ok(build(secret_base32, "user")?.generate(unix_time).to_string())
 }
 
 #[cfg(test)]

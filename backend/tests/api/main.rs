@@ -1,0 +1,14 @@
+//! Black-box API tests: each starts the real router on port 0 with a fresh
+//! database — SQLite by default, PostgreSQL when `HUB_TEST_DATABASE_URL` names an
+//! admin URL (a new database is created per test). All compile into one binary.
+
+mod helpers;
+
+mod api_tokens;
+mod plumbing;
+mod rate_limits;
+mod sessions;
+mod setup_and_login;
+mod staff;
+mod subscriptions;
+mod two_factor;

@@ -1,0 +1,78 @@
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let app = spawn_app().await;
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(health.headers().contains_key("x-request-id"), "every response carries a request id");
+    assert_eq!(app.client.get(app.url("/readyz")).send().await.unwrap().status(), 200);
+    app.gql("{ setupRequired }", json!({}), None).await;
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("hub_http_requests_total"), "{metrics}");
+    assert!(metrics.contains("route=\"/graphql\""), "{metrics}");
+}
+
+#[tokio::test]
+async fn readiness_fails_when_the_database_is_gone() {
+    let app = spawn_app().await;
+    app.services.db.clone().close().await.unwrap();
+    let res = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), 503);
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413() {
+    let app = spawn_app_with(|c| c.graphql.max_body_bytes = 1024).await;
+    let big = "x".repeat(4096);
+    let res = app.gql("query($x: String) { setupRequired }", json!({ "x": big }), None).await;
+    assert_eq!(res.status, 413);
+    assert_eq!(res.code(), "PAYLOAD_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn depth_and_complexity_are_bounded() {
+    let app = spawn_app_with(|c| {
+        c.graphql.max_depth = 3;
+        c.graphql.max_complexity = 5;
+    })
+    .await;
+    let owner = app.setup_owner().await;
+    let deep = app.gql("{ staffMembers { edges { node { id } } } }", json!({}), Some(&owner)).await;
+    assert!(deep.message().to_lowercase().contains("nested too deep"), "{}", deep.body);
+    let wide = app.gql("{ me { id email name kind role active twoFactorEnabled createdAt } }", json!({}), Some(&owner)).await;
+    assert!(wide.message().to_lowercase().contains("complex"), "{}", wide.body);
+}
+
+#[tokio::test]
+async fn malformed_requests_get_a_validation_error() {
+    let app = spawn_app().await;
+    let res = app.client.post(app.url("/graphql")).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "VALIDATION_ERROR");
+}
+
+#[tokio::test]
+async fn spa_history_fallback_graphiql_and_unknown_api_routes() {
+    let app = spawn_app().await;
+    let page = app.client.get(app.url("/security/two-factor")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Hub SPA"));
+    let graphiql = app.client.get(app.url("/graphql")).send().await.unwrap().text().await.unwrap();
+    assert!(graphiql.to_lowercase().contains("graphiql"));
+    let unknown = app.client.get(app.url("/api/nope")).send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
+    let body: serde_json::Value = unknown.json().await.unwrap();
+    assert_eq!(body["success"], false);
+    assert_eq!(body["error"]["code"], "NOT_FOUND");
+}
+
+#[test]
+fn schema_graphql_is_current() {
+    let printed = hub::graphql::sdl();
+    let committed = include_str!("../../../schema.graphql");
+    assert!(printed == committed, "schema.graphql is stale: run `hub export-schema > schema.graphql`");
+}

@@ -1,0 +1,67 @@
+//! `/graphql/ws` speaks graphql-transport-ws and authenticates in `connection_init`.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue, Message};
+
+use crate::helpers::*;
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(app: &TestApp) -> Ws {
+    let mut request = format!("ws://{}/graphql/ws", app.addr).into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", HeaderValue::from_static("graphql-transport-ws"));
+    let (ws, response) = tokio_tungstenite::connect_async(request).await.expect("upgrade");
+    assert_eq!(response.headers()["sec-websocket-protocol"], "graphql-transport-ws");
+    ws
+}
+
+async fn next_json(ws: &mut Ws) -> Option<Value> {
+    let deadline = std::time::Duration::from_secs(5);
+    loop {
+        match tokio::time::timeout(deadline, ws.next()).await.expect("a message within 5 s") {
+            Some(Ok(Message::Text(text))) => return Some(serde_json::from_str(&text).unwrap()),
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+            Some(Ok(_)) => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn unauthenticated_connection_init_is_refused() {
+    let app = spawn_app().await;
+    let mut ws = connect(&app).await;
+    ws.send(Message::text(json!({ "type": "connection_init", "payload": {} }).to_string())).await.unwrap();
+    assert!(next_json(&mut ws).await.is_none(), "the server closes instead of acknowledging");
+
+    let mut ws = connect(&app).await;
+    ws.send(Message::text(json!({ "type": "connection_init", "payload": { "authorization": "Bearer nonsense" } }).to_string()))
+        .await
+        .unwrap();
+    assert!(next_json(&mut ws).await.is_none());
+}
+
+#[tokio::test]
+async fn security_events_reach_only_their_account() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let admin = app.invite_and_accept(&owner, "admin@example.com", "ADMIN").await;
+
+    let mut ws = connect(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {owner}") } });
+    ws.send(Message::text(init.to_string())).await.unwrap();
+    assert_eq!(next_json(&mut ws).await.unwrap()["type"], "connection_ack");
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { securityEvents { action } }" } });
+    ws.send(Message::text(subscribe.to_string())).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    // The admin's event must not reach the owner; the owner's must.
+    app.gql("mutation { createApiToken(name: \"admin's\") { token } }", json!({}), Some(&admin)).await.data("createApiToken");
+    app.gql("mutation { createApiToken(name: \"owner's\") { token } }", json!({}), Some(&owner)).await.data("createApiToken");
+    let event = next_json(&mut ws).await.unwrap();
+    assert_eq!(event["type"], "next", "{event}");
+    assert_eq!(event["payload"]["data"]["securityEvents"]["action"], "api_token.created");
+    // Exactly one event arrived: the next thing is nothing within a short wait.
+    let extra = tokio::time::timeout(std::time::Duration::from_millis(300), ws.next()).await;
+    assert!(extra.is_err(), "no second event: {extra:?}");
+}
