@@ -80,7 +80,11 @@ async fn track_metrics(request: Request, next: Next) -> Response {
 }
 
 /// Serves `services` on `listener` until `shutdown` resolves.
-pub async fn serve(services: Services, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn serve(
+    services: Services,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     crate::telemetry::prometheus();
     let app = router(services).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;

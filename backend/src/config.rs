@@ -113,7 +113,7 @@ impl Default for Config {
 
 impl Config {
     /// Reads the layered configuration; `file` overrides `HUB_CONFIG`.
-    pub fn load(file: Option<PathBuf>) -> Result<Self, figment::Error> {
+    pub fn load(file: Option<PathBuf>) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         let file = file.or_else(|| std::env::var_os("HUB_CONFIG").map(PathBuf::from));
         if let Some(path) = file {
@@ -123,13 +123,12 @@ impl Config {
         if let Ok(url) = std::env::var("DATABASE_URL") {
             figment = figment.merge(Serialized::default("database_url", url));
         }
-        figment.extract()
+        figment.extract().map_err(Box::new)
     }
 
     /// Whether the refresh cookie carries the Secure flag.
     pub fn secure_cookies(&self) -> bool {
-        self.cookie_secure
-            .unwrap_or_else(|| self.public_url.as_deref().is_some_and(|u| u.starts_with("https://")))
+        self.cookie_secure.unwrap_or_else(|| self.public_url.as_deref().is_some_and(|u| u.starts_with("https://")))
     }
 
     pub fn is_postgres(&self) -> bool {

@@ -64,14 +64,9 @@ async fn api_token_actor(db: &DatabaseConnection, token: &str) -> Result<Actor, 
 
 async fn account_actor(db: &DatabaseConnection, user_id: uuid::Uuid, credential: Credential) -> Result<Actor, AppError> {
     match user::Entity::find_by_id(user_id).one(db).await? {
-        Some(u) if u.active => Ok(Actor::User(Principal {
-            user_id: u.id,
-            email: u.email,
-            name: u.name,
-            kind: u.kind,
-            role: u.role,
-            credential,
-        })),
+        Some(u) if u.active => {
+            Ok(Actor::User(Principal { user_id: u.id, email: u.email, name: u.name, kind: u.kind, role: u.role, credential }))
+        }
         Some(_) => Ok(Actor::Rejected("this account is deactivated".into())),
         None => Ok(Actor::Rejected("the account no longer exists".into())),
     }

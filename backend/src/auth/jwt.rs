@@ -30,11 +30,7 @@ const TYP: &str = "access";
 impl JwtKeys {
     pub fn new(master: &MasterKey, ttl_secs: u64) -> Self {
         let secret = master.derive("hub/jwt-signing");
-        Self {
-            encoding: EncodingKey::from_secret(&secret),
-            decoding: DecodingKey::from_secret(&secret),
-            ttl_secs: ttl_secs as i64,
-        }
+        Self { encoding: EncodingKey::from_secret(&secret), decoding: DecodingKey::from_secret(&secret), ttl_secs: ttl_secs as i64 }
     }
 
     /// Signs an access token for `user` in `session`; returns it with its expiry.

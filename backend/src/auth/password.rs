@@ -48,8 +48,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
 }
 
 /// A hash of a random password nobody knows, with default parameters.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Jx1gc6uHC7aV5n0O1m/Hg4xs+K0fSkyP2fWfl1UQ8Y";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Jx1gc6uHC7aV5n0O1m/Hg4xs+K0fSkyP2fWfl1UQ8Y";
 
 #[cfg(test)]
 mod tests {

@@ -38,12 +38,9 @@ impl Limiter {
 
     pub fn check(&self, key: &str) -> Decision {
         match self.inner.check_key(&key.to_owned()) {
-            Ok(snapshot) => Decision {
-                allowed: true,
-                limit: self.per_minute,
-                remaining: snapshot.remaining_burst_capacity(),
-                retry_after_secs: 0,
-            },
+            Ok(snapshot) => {
+                Decision { allowed: true, limit: self.per_minute, remaining: snapshot.remaining_burst_capacity(), retry_after_secs: 0 }
+            }
             Err(not_until) => {
                 let wait = not_until.wait_time_from(self.inner.clock().now());
                 Decision {

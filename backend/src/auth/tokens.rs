@@ -23,9 +23,7 @@ pub fn backup_codes() -> Vec<String> {
     let mut rng = rand::rng();
     (0..10)
         .map(|_| {
-            let chars: Vec<char> = (0..12)
-                .map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char)
-                .collect();
+            let chars: Vec<char> = (0..12).map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char).collect();
             chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
         })
         .collect()

@@ -62,12 +62,7 @@ pub async fn record<C: ConnectionTrait>(conn: &C, entry: Entry<'_>) -> Result<()
 
 /// Tells the account's live viewers about a security event. Call after commit.
 pub fn publish_security(services: &Services, user_id: Uuid, action: &str, meta: &RequestMeta) {
-    services.events.publish(Event::Security(SecurityEvent {
-        user_id,
-        action: action.to_owned(),
-        ip: meta.ip.clone(),
-        at: Utc::now(),
-    }));
+    services.events.publish(Event::Security(SecurityEvent { user_id, action: action.to_owned(), ip: meta.ip.clone(), at: Utc::now() }));
 }
 
 /// Records a security event outside any transaction and publishes it.

@@ -32,7 +32,12 @@ pub struct ApiTokenMutation;
 #[Object]
 impl ApiTokenMutation {
     /// Creates an API token with the caller's permissions; the secret is shown once.
-    async fn create_api_token(&self, ctx: &Context<'_>, name: String, expires_in_days: Option<i32>) -> async_graphql::Result<ApiTokenCreated> {
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        expires_in_days: Option<i32>,
+    ) -> async_graphql::Result<ApiTokenCreated> {
         let cap = ctx.actor().grant::<ManageOwnSecurity>().gql()?;
         let (created, token) = api_tokens::create(ctx.services(), &cap, &name, expires_in_days, ctx.meta()).await.gql()?;
         Ok(ApiTokenCreated { api_token: created.into(), token })

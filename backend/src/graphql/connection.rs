@@ -49,9 +49,8 @@ where
     AppError::check_fields(fields).gql()?;
     let page = load(PageRequest::new(offset, first as u64)).await.gql()?;
     let count = page.items.len() as u64;
-    let mut connection = Connection::with_additional_fields(offset > 0, offset + count < page.total, TotalCount { total_count: page.total });
-    connection
-        .edges
-        .extend(page.items.into_iter().enumerate().map(|(i, item)| Edge::new(offset as usize + i, N::from(item))));
+    let mut connection =
+        Connection::with_additional_fields(offset > 0, offset + count < page.total, TotalCount { total_count: page.total });
+    connection.edges.extend(page.items.into_iter().enumerate().map(|(i, item)| Edge::new(offset as usize + i, N::from(item))));
     Ok(connection)
 }

@@ -60,7 +60,7 @@ impl IdentityMutation {
         check_auth_limit(ctx, "login").gql()?;
         match login::login(ctx.services(), &email, &password, ctx.meta()).await.gql()? {
             login::LoginOutcome::Session(tokens) => {
-                Ok(LoginResult { requires_two_factor: false, pending_token: None, session: Some(signed_in(ctx, tokens)) })
+                Ok(LoginResult { requires_two_factor: false, pending_token: None, session: Some(signed_in(ctx, *tokens)) })
             }
             login::LoginOutcome::TwoFactorRequired { pending_token } => {
                 Ok(LoginResult { requires_two_factor: true, pending_token: Some(pending_token), session: None })

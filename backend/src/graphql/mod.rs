@@ -12,7 +12,7 @@ pub mod transport;
 pub mod two_factor;
 pub mod types;
 
-use async_graphql::{MergedObject, Schema, SDLExportOptions};
+use async_graphql::{MergedObject, SDLExportOptions, Schema};
 
 use crate::{auth::rate_limit::Limiter, Services};
 
@@ -20,12 +20,7 @@ use crate::{auth::rate_limit::Limiter, Services};
 pub struct Query(identity::IdentityQuery, staff::StaffQuery, api_tokens::ApiTokenQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(
-    identity::IdentityMutation,
-    two_factor::TwoFactorMutation,
-    staff::StaffMutation,
-    api_tokens::ApiTokenMutation,
-);
+pub struct Mutation(identity::IdentityMutation, two_factor::TwoFactorMutation, staff::StaffMutation, api_tokens::ApiTokenMutation);
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;
 
@@ -35,10 +30,8 @@ pub struct AuthLimiter(pub Limiter);
 
 /// Builds the schema with its limits; `services` is `None` only for printing SDL.
 pub fn build(services: Option<Services>) -> HubSchema {
-    let (depth, complexity) = services
-        .as_ref()
-        .map(|s| (s.config.graphql.max_depth, s.config.graphql.max_complexity))
-        .unwrap_or((12, 2_000));
+    let (depth, complexity) =
+        services.as_ref().map(|s| (s.config.graphql.max_depth, s.config.graphql.max_complexity)).unwrap_or((12, 2_000));
     let mut builder = Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
         .limit_depth(depth)
         .limit_complexity(complexity)

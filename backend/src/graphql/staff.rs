@@ -59,7 +59,13 @@ impl StaffMutation {
     }
 
     /// Accepts an invitation, choosing name and password; signs the new member in.
-    async fn accept_invitation(&self, ctx: &Context<'_>, token: String, name: String, password: String) -> async_graphql::Result<AuthSession> {
+    async fn accept_invitation(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+        name: String,
+        password: String,
+    ) -> async_graphql::Result<AuthSession> {
         let tokens = invitations::accept(ctx.services(), &token, &name, &password, ctx.meta()).await.gql()?;
         Ok(signed_in(ctx, tokens))
     }

@@ -56,9 +56,7 @@ pub async fn execute(State(state): State<GraphqlState>, ConnectInfo(peer): Conne
     };
     let gql_request: async_graphql::Request = match serde_json::from_slice(&bytes) {
         Ok(r) => r,
-        Err(e) => {
-            return graphql_error(AppError::invalid("body", format!("not a GraphQL request in JSON: {e}")), Some(decision))
-        }
+        Err(e) => return graphql_error(AppError::invalid("body", format!("not a GraphQL request in JSON: {e}")), Some(decision)),
     };
     let refresh_cookie = cookie_value(&parts.headers, super::identity::REFRESH_COOKIE);
     let response = state.schema.execute(gql_request.data(RequestContext { actor, meta, refresh_cookie })).await;
@@ -91,29 +89,22 @@ pub async fn websocket(
     if !decision.allowed {
         return AppError::RateLimited { retry_after_secs: decision.retry_after_secs }.into_response();
     }
-    upgrade
-        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            let services = state.services.clone();
-            GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
-                .on_connection_init(move |payload| async move {
-                    let authorization = payload
-                        .get("authorization")
-                        .or_else(|| payload.get("Authorization"))
-                        .and_then(|v| v.as_str())
-                        .map(str::to_owned);
-                    let actor = authenticate::resolve(&services.db, &services.jwt, authorization.as_deref())
-                        .await
-                        .map_err(|e| e.extend())?;
-                    if let Err(err) = actor.principal() {
-                        return Err(err.extend());
-                    }
-                    let mut data = Data::default();
-                    data.insert(RequestContext { actor, meta, refresh_cookie: None });
-                    Ok(data)
-                })
-                .serve()
-        })
+    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
+        let services = state.services.clone();
+        GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
+            .on_connection_init(move |payload| async move {
+                let authorization =
+                    payload.get("authorization").or_else(|| payload.get("Authorization")).and_then(|v| v.as_str()).map(str::to_owned);
+                let actor = authenticate::resolve(&services.db, &services.jwt, authorization.as_deref()).await.map_err(|e| e.extend())?;
+                if let Err(err) = actor.principal() {
+                    return Err(err.extend());
+                }
+                let mut data = Data::default();
+                data.insert(RequestContext { actor, meta, refresh_cookie: None });
+                Ok(data)
+            })
+            .serve()
+    })
 }
 
 fn graphql_error(err: AppError, decision: Option<Decision>) -> Response {

@@ -110,7 +110,14 @@ pub struct Invitation {
 
 impl From<invitation::Model> for Invitation {
     fn from(i: invitation::Model) -> Self {
-        Self { id: i.id, email: i.email, role: i.role.into(), created_at: i.created_at, expires_at: i.expires_at, accepted_at: i.accepted_at }
+        Self {
+            id: i.id,
+            email: i.email,
+            role: i.role.into(),
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+            accepted_at: i.accepted_at,
+        }
     }
 }
 

@@ -7,7 +7,11 @@ async fn api_tokens_carry_the_owner_permissions_until_revoked() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     let created = app
-        .gql("mutation { createApiToken(name: \"deploy bot\", expiresInDays: 30) { token apiToken { id name prefix expiresAt } } }", json!({}), Some(&owner))
+        .gql(
+            "mutation { createApiToken(name: \"deploy bot\", expiresInDays: 30) { token apiToken { id name prefix expiresAt } } }",
+            json!({}),
+            Some(&owner),
+        )
         .await;
     let token = created.data("createApiToken.token").as_str().unwrap().to_owned();
     let id = created.data("createApiToken.apiToken.id").as_str().unwrap().to_owned();

@@ -80,7 +80,11 @@ async fn login_sets_a_strict_http_only_refresh_cookie() {
 async fn cookie_is_secure_when_served_over_https() {
     let app = spawn_app_with(|c| c.public_url = Some("https://hub.example.com".into())).await;
     let res = app
-        .gql("mutation { setup(input: {name: \"O\", email: \"o@example.com\", password: \"owner-password-1\"}) { accessToken } }", json!({}), None)
+        .gql(
+            "mutation { setup(input: {name: \"O\", email: \"o@example.com\", password: \"owner-password-1\"}) { accessToken } }",
+            json!({}),
+            None,
+        )
         .await;
     assert!(res.headers.get("set-cookie").unwrap().to_str().unwrap().contains("; Secure"));
 }

@@ -8,7 +8,11 @@ async fn invitation_is_accepted_once_with_its_role() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     let invited = app
-        .gql("mutation { inviteStaff(email: \"Ada@Example.com\", role: ADMIN) { token invitation { email role expiresAt acceptedAt } } }", json!({}), Some(&owner))
+        .gql(
+            "mutation { inviteStaff(email: \"Ada@Example.com\", role: ADMIN) { token invitation { email role expiresAt acceptedAt } } }",
+            json!({}),
+            Some(&owner),
+        )
         .await;
     assert_eq!(invited.data("inviteStaff.invitation.email"), "ada@example.com");
     let token = invited.data("inviteStaff.token").as_str().unwrap().to_owned();
@@ -19,7 +23,8 @@ async fn invitation_is_accepted_once_with_its_role() {
     let preview = app.gql("query($t: String!) { invitation(token: $t) { email role } }", json!({ "t": token }), None).await;
     assert_eq!(preview.data("invitation.role"), "ADMIN");
 
-    const ACCEPT: &str = "mutation($t: String!) { acceptInvitation(token: $t, name: \"Ada\", password: \"ada-password-1\") { user { email role } } }";
+    const ACCEPT: &str =
+        "mutation($t: String!) { acceptInvitation(token: $t, name: \"Ada\", password: \"ada-password-1\") { user { email role } } }";
     let accepted = app.gql(ACCEPT, json!({ "t": token }), None).await;
     assert_eq!(accepted.data("acceptInvitation.user.role"), "ADMIN");
     assert_eq!(app.gql(ACCEPT, json!({ "t": token }), None).await.code(), "NOT_FOUND");
@@ -80,7 +85,8 @@ async fn deactivated_staff_are_locked_out_at_once() {
 
     assert_eq!(app.gql(ME, json!({}), Some(&support)).await.code(), "UNAUTHORIZED", "live access token");
     assert_eq!(app.gql(ME, json!({}), Some(&api_token)).await.code(), "UNAUTHORIZED", "API token");
-    let refreshed = app.gql("mutation($r: String) { refreshSession(refreshToken: $r) { accessToken } }", json!({ "r": refresh }), None).await;
+    let refreshed =
+        app.gql("mutation($r: String) { refreshSession(refreshToken: $r) { accessToken } }", json!({ "r": refresh }), None).await;
     assert_eq!(refreshed.code(), "UNAUTHORIZED");
     assert_eq!(app.login_raw("sam@example.com", "member-password-1").await.code(), "UNAUTHORIZED");
 }
@@ -90,7 +96,8 @@ async fn the_last_owner_stays_an_active_owner() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     let me = app.gql(ME, json!({}), Some(&owner)).await.data("me.id").as_str().unwrap().to_owned();
-    let demote = app.gql("mutation($id: UUID!) { updateStaff(id: $id, input: {role: ADMIN}) { role } }", json!({ "id": me }), Some(&owner)).await;
+    let demote =
+        app.gql("mutation($id: UUID!) { updateStaff(id: $id, input: {role: ADMIN}) { role } }", json!({ "id": me }), Some(&owner)).await;
     assert_eq!(demote.code(), "CONFLICT");
     let self_off = app.gql("mutation($id: UUID!) { deactivateStaff(id: $id) { active } }", json!({ "id": me }), Some(&owner)).await;
     assert_eq!(self_off.code(), "CONFLICT");
@@ -98,7 +105,11 @@ async fn the_last_owner_stays_an_active_owner() {
     let admin = app.invite_and_accept(&owner, "a2@example.com", "ADMIN").await;
     let admin_id = app.gql(ME, json!({}), Some(&admin)).await.data("me.id").as_str().unwrap().to_owned();
     let promoted = app
-        .gql("mutation($id: UUID!) { updateStaff(id: $id, input: {role: MANAGER, name: \"Max\"}) { role name } }", json!({ "id": admin_id }), Some(&owner))
+        .gql(
+            "mutation($id: UUID!) { updateStaff(id: $id, input: {role: MANAGER, name: \"Max\"}) { role name } }",
+            json!({ "id": admin_id }),
+            Some(&owner),
+        )
         .await;
     assert_eq!(promoted.data("updateStaff.role"), "MANAGER");
     assert_eq!(app.gql(ME, json!({}), Some(&admin)).await.data("me.role"), "MANAGER", "role changes apply at once");

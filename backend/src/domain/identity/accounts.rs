@@ -68,11 +68,7 @@ pub async fn me(services: &Services, cap: &Cap<OwnAccount>) -> Result<user::Mode
 }
 
 /// Validates name, e-mail and password of a new account, naming each bad field.
-pub async fn validate_new(
-    email: &str,
-    name: &str,
-    password_input: &str,
-) -> Result<(Email, String, String), AppError> {
+pub async fn validate_new(email: &str, name: &str, password_input: &str) -> Result<(Email, String, String), AppError> {
     let mut fields = Vec::new();
     let email = Email::parse("email", email).map_err(|e| fields.push(e)).ok();
     let name = parse_name("name", name).map_err(|e| fields.push(e)).ok();

@@ -26,7 +26,13 @@ use crate::{
 pub const INVITATION_PREFIX: &str = "hubi_";
 
 /// Creates an invitation; returns it with the token, shown this once.
-pub async fn invite(services: &Services, cap: &Cap<ManageStaff>, email: &str, role: StaffRole, meta: &RequestMeta) -> Result<(invitation::Model, String), AppError> {
+pub async fn invite(
+    services: &Services,
+    cap: &Cap<ManageStaff>,
+    email: &str,
+    role: StaffRole,
+    meta: &RequestMeta,
+) -> Result<(invitation::Model, String), AppError> {
     let email = Email::parse("email", email)?;
     if accounts::find_by_email(&services.db, email.as_str()).await?.is_some() {
         return Err(AppError::Conflict("an account with this e-mail address already exists".into()));
@@ -59,10 +65,7 @@ pub async fn invite(services: &Services, cap: &Cap<ManageStaff>, email: &str, ro
 
 /// Looks up an open invitation by its token (for the accept page).
 pub async fn preview(services: &Services, token: &str) -> Result<invitation::Model, AppError> {
-    let found = invitation::Entity::find()
-        .filter(invitation::Column::TokenHash.eq(tokens::digest(token.trim())))
-        .one(&services.db)
-        .await?;
+    let found = invitation::Entity::find().filter(invitation::Column::TokenHash.eq(tokens::digest(token.trim()))).one(&services.db).await?;
     match found {
         Some(inv) if inv.accepted_at.is_none() && inv.expires_at > Utc::now() => Ok(inv),
         _ => Err(AppError::NotFound("this invitation does not exist, was already used or has expired".into())),

@@ -4,7 +4,8 @@
 use chrono::Utc;
 use entity::{backup_code, pending_login, user};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait}, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -21,7 +22,7 @@ pub const PENDING_PREFIX: &str = "hubp_";
 pub const MAX_CODE_ATTEMPTS: i32 = 5;
 
 pub enum LoginOutcome {
-    Session(SessionTokens),
+    Session(Box<SessionTokens>),
     TwoFactorRequired { pending_token: String },
 }
 
@@ -64,11 +65,16 @@ pub async fn login(services: &Services, email: &str, password_input: &str, meta:
     let user_id = account.id;
     let tokens = sessions::open(services, account, meta).await?;
     audit::security_event(services, user_id, "login.succeeded", meta).await?;
-    Ok(LoginOutcome::Session(tokens))
+    Ok(LoginOutcome::Session(Box::new(tokens)))
 }
 
 /// Completes a sign-in with a TOTP code or a backup code.
-pub async fn verify_two_factor(services: &Services, pending_token: &str, code: &str, meta: &RequestMeta) -> Result<SessionTokens, AppError> {
+pub async fn verify_two_factor(
+    services: &Services,
+    pending_token: &str,
+    code: &str,
+    meta: &RequestMeta,
+) -> Result<SessionTokens, AppError> {
     let expired = || AppError::Unauthorized("this sign-in attempt has expired; sign in again".into());
     let pending = pending_login::Entity::find()
         .filter(pending_login::Column::TokenHash.eq(tokens::digest(pending_token.trim())))

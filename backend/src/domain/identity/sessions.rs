@@ -4,9 +4,7 @@
 
 use chrono::Utc;
 use entity::{refresh_token, session, user};
-use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use uuid::Uuid;
 
 use super::SessionTokens;
@@ -60,10 +58,8 @@ async fn insert_refresh_token<C: ConnectionTrait>(conn: &C, session: &session::M
 /// Exchanges a refresh token for new tokens; a reused token revokes its family.
 pub async fn refresh(services: &Services, raw: &str, meta: &RequestMeta) -> Result<SessionTokens, AppError> {
     let stale = || AppError::Unauthorized("the session has ended; sign in again".into());
-    let Some(token) = refresh_token::Entity::find()
-        .filter(refresh_token::Column::TokenHash.eq(tokens::digest(raw.trim())))
-        .one(&services.db)
-        .await?
+    let Some(token) =
+        refresh_token::Entity::find().filter(refresh_token::Column::TokenHash.eq(tokens::digest(raw.trim()))).one(&services.db).await?
     else {
         return Err(stale());
     };
@@ -142,10 +138,8 @@ pub async fn logout(services: &Services, actor: &Actor, refresh: Option<&str>, m
         }
     }
     if let Some(raw) = refresh {
-        let found = refresh_token::Entity::find()
-            .filter(refresh_token::Column::TokenHash.eq(tokens::digest(raw.trim())))
-            .one(&services.db)
-            .await?;
+        let found =
+            refresh_token::Entity::find().filter(refresh_token::Column::TokenHash.eq(tokens::digest(raw.trim()))).one(&services.db).await?;
         if let Some(token) = found {
             if let Some(session) = session::Entity::find_by_id(token.session_id).one(&services.db).await? {
                 ended.push((session.id, session.user_id));

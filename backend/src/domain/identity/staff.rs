@@ -5,8 +5,8 @@
 use chrono::Utc;
 use entity::{api_token, user, AccountKind, StaffRole};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -60,7 +60,13 @@ async fn other_active_owners<C: ConnectionTrait>(conn: &C, except: Uuid) -> Resu
 }
 
 /// Changes a staff member's name and/or role.
-pub async fn update(services: &Services, cap: &Cap<ManageStaff>, id: Uuid, changes: StaffChanges, meta: &RequestMeta) -> Result<user::Model, AppError> {
+pub async fn update(
+    services: &Services,
+    cap: &Cap<ManageStaff>,
+    id: Uuid,
+    changes: StaffChanges,
+    meta: &RequestMeta,
+) -> Result<user::Model, AppError> {
     let name = changes.name.as_deref().map(|n| parse_name("name", n)).transpose()?;
     let txn = services.db.begin().await?;
     let member = get_staff(&txn, id).await?;

@@ -37,14 +37,20 @@ pub async fn begin_setup(services: &Services, cap: &Cap<ManageOwnSecurity>) -> R
 
 /// Confirms the offered secret with a current code; returns ten backup codes,
 /// shown this once.
-pub async fn confirm_setup(services: &Services, cap: &Cap<ManageOwnSecurity>, code: &str, meta: &RequestMeta) -> Result<Vec<String>, AppError> {
+pub async fn confirm_setup(
+    services: &Services,
+    cap: &Cap<ManageOwnSecurity>,
+    code: &str,
+    meta: &RequestMeta,
+) -> Result<Vec<String>, AppError> {
     let account = accounts::get(&services.db, cap.user_id()).await?;
     if account.totp_enabled {
         return Err(AppError::Conflict("two-factor authentication is already on".into()));
     }
     let sealed = account.totp_pending_secret.clone().ok_or_else(|| AppError::Conflict("start two-factor setup first".into()))?;
     let secret = String::from_utf8(services.master_key.decrypt(&sealed).map_err(AppError::internal)?).map_err(AppError::internal)?;
-    let step = totp::matching_step(&secret, code)?.ok_or_else(|| AppError::invalid("code", "does not match the current code of the authenticator"))?;
+    let step = totp::matching_step(&secret, code)?
+        .ok_or_else(|| AppError::invalid("code", "does not match the current code of the authenticator"))?;
 
     let txn = services.db.begin().await?;
     let mut active: user::ActiveModel = account.into();
@@ -86,14 +92,19 @@ pub async fn disable(services: &Services, cap: &Cap<ManageOwnSecurity>, code: &s
 }
 
 /// Replaces the backup codes with ten new ones (the old ones stop working).
-pub async fn regenerate_backup_codes(services: &Services, cap: &Cap<ManageOwnSecurity>, meta: &RequestMeta) -> Result<Vec<String>, AppError> {
+pub async fn regenerate_backup_codes(
+    services: &Services,
+    cap: &Cap<ManageOwnSecurity>,
+    meta: &RequestMeta,
+) -> Result<Vec<String>, AppError> {
     let account = accounts::get(&services.db, cap.user_id()).await?;
     if !account.totp_enabled {
         return Err(AppError::Conflict("turn on two-factor authentication first".into()));
     }
     let txn = services.db.begin().await?;
     let codes = replace_backup_codes(&txn, cap.user_id()).await?;
-    audit::record(&txn, audit::Entry::new(Some(cap.user_id()), "two_factor.backup_codes_regenerated", meta).target("user", cap.user_id())).await?;
+    audit::record(&txn, audit::Entry::new(Some(cap.user_id()), "two_factor.backup_codes_regenerated", meta).target("user", cap.user_id()))
+        .await?;
     txn.commit().await?;
     audit::publish_security(services, cap.user_id(), "two_factor.backup_codes_regenerated", meta);
     Ok(codes)
