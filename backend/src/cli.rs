@@ -42,7 +42,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::ExportSchema => unreachable!("handled above"),
         Command::Migrate => {
-            Services::start(config).await?;
+            crate::db::migrate(&crate::db::connect(&config).await?).await?;
             tracing::info!("migrations applied");
         }
         Command::Demo => {

@@ -12,13 +12,15 @@ use crate::config::Config;
 /// a busy timeout and a created parent folder; PostgreSQL gets a bounded pool.
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let url = config.database_url.expose();
-    let mut options = if let Some(path) = sqlite_path(url) {
-        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    let mut options = if url.starts_with("sqlite:") {
+        let file = sqlite_path(url);
+        if let Some(parent) = file.and_then(|f| Path::new(f).parent()).filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
-        let url = if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
+        let url = if url.contains('?') || file.is_none() { url.to_owned() } else { format!("{url}?mode=rwc") };
         let mut o = ConnectOptions::new(url);
-        o.max_connections(8).min_connections(1);
+        // Each connection to `:memory:` would be a database of its own.
+        o.max_connections(if file.is_some() { 8 } else { 1 }).min_connections(1);
         o.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)

@@ -1,5 +1,4 @@
-//! Demo data for trying Hub out: an OWNER, an ADMIN, a customer and an open
-//! invitation. Idempotent; the passwords are fixed and public, so never run it
+//! Demo data for trying Hub out: an OWNER, an ADMIN and a customer. Idempotent; the passwords are fixed and public, so never run it
 //! against a real deployment.
 
 use entity::{AccountKind, StaffRole};

@@ -13,8 +13,7 @@ pub enum AccountKind {
     Customer,
 }
 
-/// Staff roles, most powerful first. The derived `Ord` follows declaration order,
-/// so `Owner < Admin`; use [`StaffRole::rank`] for "at least" comparisons.
+/// Staff roles, most powerful first; compare them with [`StaffRole::at_least`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum StaffRole {

@@ -2,7 +2,7 @@
 //! pending-login tokens, backup codes) and the SHA-256 digests stored in their place.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use rand::RngCore;
+use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
 
 /// A fresh random token: `prefix` followed by 32 random bytes in base64url.
@@ -17,13 +17,14 @@ pub fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Ten backup codes like `k7qm-2xwp-9dtr` (60 bits each), easy to read and type.
+/// Ten backup codes like `k7qm-2xwp-9dtr` (12 of 31 symbols: about 59 bits each),
+/// easy to read and type.
 pub fn backup_codes() -> Vec<String> {
     const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
     let mut rng = rand::rng();
     (0..10)
         .map(|_| {
-            let chars: Vec<char> = (0..12).map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char).collect();
+            let chars: Vec<char> = (0..12).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
             chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
         })
         .collect()

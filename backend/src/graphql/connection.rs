@@ -23,6 +23,8 @@ pub struct TotalCount {
 pub type Paged<N> = Connection<usize, N, TotalCount>;
 
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
+/// Cursors are offsets; anything past this is not one we handed out.
+const MAX_OFFSET: u64 = i32::MAX as u64;
 
 /// Reads one page with `load` and wraps it as a connection of `N`.
 pub async fn paged<T, N, F, Fut>(first: Option<i32>, after: Option<String>, load: F) -> async_graphql::Result<Paged<N>>
@@ -39,8 +41,8 @@ where
     let offset = match after.as_deref() {
         None => 0,
         Some(cursor) => match cursor.parse::<u64>() {
-            Ok(n) => n + 1,
-            Err(_) => {
+            Ok(n) if n < MAX_OFFSET => n + 1,
+            _ => {
                 fields.push(FieldError::new("after", "is not a cursor from this list"));
                 0
             }

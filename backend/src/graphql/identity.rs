@@ -89,8 +89,11 @@ impl IdentityMutation {
     /// Ends the current session (and the cookie's) and clears the cookie.
     async fn logout(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         let request = ctx.request();
-        if request.actor.principal().is_err() && request.refresh_cookie.is_none() {
-            return Err(AppError::Unauthorized("sign in first".into())).gql();
+        if request.refresh_cookie.is_none() {
+            let principal = request.actor.principal().gql()?;
+            if principal.session_id().is_none() {
+                return Err(AppError::Forbidden("an API token has no session to end; revoke it with revokeApiToken".into())).gql();
+            }
         }
         sessions::logout(ctx.services(), &request.actor, request.refresh_cookie.as_deref(), ctx.meta()).await.gql()?;
         ctx.append_http_header(SET_COOKIE, cookie(ctx, "", 0));
@@ -118,7 +121,7 @@ fn check_auth_limit(ctx: &Context<'_>, what: &str) -> Result<(), AppError> {
 
 /// Sets the refresh cookie and turns the tokens into the GraphQL answer.
 pub(super) fn signed_in(ctx: &Context<'_>, tokens: SessionTokens) -> AuthSession {
-    let max_age = ctx.services().config.auth.refresh_token_ttl_days * 24 * 3600;
+    let max_age = (tokens.session_expires_at - chrono::Utc::now()).num_seconds().max(0) as u64;
     ctx.append_http_header(SET_COOKIE, cookie(ctx, &tokens.refresh_token, max_age));
     tokens.into()
 }

@@ -14,7 +14,7 @@ pub mod types;
 
 use async_graphql::{MergedObject, SDLExportOptions, Schema};
 
-use crate::{auth::rate_limit::Limiter, Services};
+use crate::{auth::rate_limit::Limiter, config::Config, Services};
 
 #[derive(MergedObject, Default)]
 pub struct Query(identity::IdentityQuery, staff::StaffQuery, api_tokens::ApiTokenQuery);
@@ -30,8 +30,8 @@ pub struct AuthLimiter(pub Limiter);
 
 /// Builds the schema with its limits; `services` is `None` only for printing SDL.
 pub fn build(services: Option<Services>) -> HubSchema {
-    let (depth, complexity) =
-        services.as_ref().map(|s| (s.config.graphql.max_depth, s.config.graphql.max_complexity)).unwrap_or((12, 2_000));
+    let limits = services.as_ref().map(|s| s.config.graphql.clone()).unwrap_or_else(|| Config::default().graphql);
+    let (depth, complexity) = (limits.max_depth, limits.max_complexity);
     let mut builder = Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
         .limit_depth(depth)
         .limit_complexity(complexity)
@@ -39,6 +39,7 @@ pub fn build(services: Option<Services>) -> HubSchema {
         .limit_directives(50);
     if let Some(services) = services {
         let limiter = Limiter::per_minute(services.config.rate_limit.auth_per_minute);
+        limiter.spawn_pruner(std::time::Duration::from_secs(60));
         builder = builder.data(AuthLimiter(limiter)).data(services);
     }
     builder.finish()

@@ -59,7 +59,15 @@ pub async fn execute(State(state): State<GraphqlState>, ConnectInfo(peer): Conne
         Err(e) => return graphql_error(AppError::invalid("body", format!("not a GraphQL request in JSON: {e}")), Some(decision)),
     };
     let refresh_cookie = cookie_value(&parts.headers, super::identity::REFRESH_COOKIE);
-    let response = state.schema.execute(gql_request.data(RequestContext { actor, meta, refresh_cookie })).await;
+    let mut response = state.schema.execute(gql_request.data(RequestContext { actor, meta, refresh_cookie })).await;
+    // Parse, validation, depth and complexity errors come from the engine without a
+    // code; they are all faults of the request.
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", "VALIDATION_ERROR");
+        }
+    }
     let limited = response.errors.iter().find_map(|e| {
         let ext = e.extensions.as_ref()?;
         match (ext.get("code"), ext.get("retryAfter")) {
@@ -68,11 +76,16 @@ pub async fn execute(State(state): State<GraphqlState>, ConnectInfo(peer): Conne
         }
     });
     let mut http = GraphQLResponse::from(response).into_response();
-    if let Some(retry_after) = limited {
-        *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        http.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    match limited {
+        // Refused by the sign-in limiter: report that budget, not the general one.
+        Some(retry_after) => {
+            *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            http.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            let limit = state.services.config.rate_limit.auth_per_minute;
+            rate_headers(http.headers_mut(), Decision { allowed: false, limit, remaining: 0, retry_after_secs: retry_after });
+        }
+        None => rate_headers(http.headers_mut(), decision),
     }
-    rate_headers(http.headers_mut(), decision);
     http
 }
 

@@ -24,6 +24,9 @@ async fn api_tokens_carry_the_owner_permissions_until_revoked() {
     let security = app.gql("mutation { beginTwoFactorSetup { secret } }", json!({}), Some(&token)).await;
     assert_eq!(security.code(), "FORBIDDEN", "security settings need a session");
 
+    let logout = app.gql_with(&reqwest::Client::new(), "mutation { logout }", json!({}), Some(&token)).await;
+    assert_eq!(logout.code(), "FORBIDDEN", "an API token has no session to end");
+
     let listed = app.gql("{ apiTokens { totalCount edges { node { name lastUsedAt } } } }", json!({}), Some(&owner)).await;
     assert_eq!(listed.data("apiTokens.totalCount"), 1);
     assert!(listed.data("apiTokens.edges")[0]["node"]["lastUsedAt"].is_string());

@@ -42,6 +42,7 @@ async fn depth_and_complexity_are_bounded() {
     let owner = app.setup_owner().await;
     let deep = app.gql("{ staffMembers { edges { node { id } } } }", json!({}), Some(&owner)).await;
     assert!(deep.message().to_lowercase().contains("nested too deep"), "{}", deep.body);
+    assert_eq!(deep.code(), "VALIDATION_ERROR", "engine errors carry a code too");
     let wide = app.gql("{ me { id email name kind role active twoFactorEnabled createdAt } }", json!({}), Some(&owner)).await;
     assert!(wide.message().to_lowercase().contains("complex"), "{}", wide.body);
 }
@@ -68,6 +69,27 @@ async fn spa_history_fallback_graphiql_and_unknown_api_routes() {
     let body: serde_json::Value = unknown.json().await.unwrap();
     assert_eq!(body["success"], false);
     assert_eq!(body["error"]["code"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn cursors_that_were_never_handed_out_are_refused() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    for after in ["18446744073709551615", "9223372036854775807", "-1", "abc"] {
+        let res = app.gql("query($a: String) { staffMembers(after: $a) { totalCount } }", json!({ "a": after }), Some(&owner)).await;
+        assert_eq!(res.code(), "VALIDATION_ERROR", "{after}");
+        assert_eq!(res.body["errors"][0]["extensions"]["fields"][0]["field"], "after");
+    }
+    let page = app
+        .gql(
+            "{ staffMembers(first: 1, after: \"0\") { totalCount edges { cursor } pageInfo { hasPreviousPage hasNextPage } } }",
+            json!({}),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(page.data("staffMembers.totalCount"), 1);
+    assert_eq!(page.data("staffMembers.edges").as_array().unwrap().len(), 0);
+    assert_eq!(page.data("staffMembers.pageInfo.hasPreviousPage"), true);
 }
 
 #[test]

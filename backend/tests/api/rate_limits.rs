@@ -46,4 +46,6 @@ async fn login_attempts_have_a_stricter_limit() {
     assert_eq!(refused.code(), "RATE_LIMITED");
     assert!(refused.body["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap() >= 1);
     assert!(refused.headers.contains_key("retry-after"));
+    assert_eq!(refused.headers["x-ratelimit-limit"], "3", "the sign-in budget is reported");
+    assert_eq!(refused.headers["x-ratelimit-remaining"], "0");
 }

@@ -22,6 +22,8 @@ pub struct SessionTokens {
     pub access_token: String,
     pub access_expires_at: DateTime<Utc>,
     pub refresh_token: String,
+    /// When the session (and so the refresh cookie) ends, however often it is refreshed.
+    pub session_expires_at: DateTime<Utc>,
     pub user: user::Model,
 }
 

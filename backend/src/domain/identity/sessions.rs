@@ -37,7 +37,7 @@ pub async fn open(services: &Services, account: user::Model, meta: &RequestMeta)
     let refresh = insert_refresh_token(&txn, &session).await?;
     txn.commit().await?;
     let (access_token, access_expires_at) = services.jwt.issue(account.id, session.id);
-    Ok(SessionTokens { access_token, access_expires_at, refresh_token: refresh, user: account })
+    Ok(SessionTokens { access_token, access_expires_at, refresh_token: refresh, session_expires_at: session.expires_at, user: account })
 }
 
 async fn insert_refresh_token<C: ConnectionTrait>(conn: &C, session: &session::Model) -> Result<String, AppError> {
@@ -91,7 +91,7 @@ pub async fn refresh(services: &Services, raw: &str, meta: &RequestMeta) -> Resu
     let refresh = insert_refresh_token(&txn, &session).await?;
     txn.commit().await?;
     let (access_token, access_expires_at) = services.jwt.issue(account.id, session.id);
-    Ok(SessionTokens { access_token, access_expires_at, refresh_token: refresh, user: account })
+    Ok(SessionTokens { access_token, access_expires_at, refresh_token: refresh, session_expires_at: session.expires_at, user: account })
 }
 
 async fn reuse_detected(services: &Services, session_id: Uuid, meta: &RequestMeta) -> Result<AppError, AppError> {

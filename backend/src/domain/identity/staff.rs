@@ -49,14 +49,17 @@ async fn get_staff<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<user::Model
     }
 }
 
-async fn other_active_owners<C: ConnectionTrait>(conn: &C, except: Uuid) -> Result<u64, AppError> {
-    Ok(user::Entity::find()
+/// Active OWNERs other than `except`. Their rows stay locked (PostgreSQL) until the
+/// transaction ends, so two OWNERs demoting each other at once cannot both pass.
+async fn other_active_owners<C: ConnectionTrait>(conn: &C, except: Uuid) -> Result<usize, AppError> {
+    let owners = user::Entity::find()
         .filter(user::Column::Kind.eq(AccountKind::Staff))
         .filter(user::Column::Role.eq(StaffRole::Owner))
         .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Id.ne(except))
-        .count(conn)
-        .await?)
+        .lock_exclusive()
+        .all(conn)
+        .await?;
+    Ok(owners.iter().filter(|o| o.id != except).count())
 }
 
 /// Changes a staff member's name and/or role.
