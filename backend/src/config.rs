@@ -77,6 +77,9 @@ pub struct GraphqlConfig {
     pub max_depth: usize,
     pub max_complexity: usize,
     pub max_body_bytes: usize,
+    /// How often a live subscription re-checks its credential; it ends once the
+    /// session is signed out, revoked, deactivated or expired.
+    pub subscription_recheck_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -105,7 +108,7 @@ impl Default for Config {
                 invitation_ttl_days: 7,
             },
             rate_limit: RateLimitConfig { per_minute: 60, auth_per_minute: 10 },
-            graphql: GraphqlConfig { max_depth: 12, max_complexity: 2_000, max_body_bytes: 256 * 1024 },
+            graphql: GraphqlConfig { max_depth: 12, max_complexity: 2_000, max_body_bytes: 256 * 1024, subscription_recheck_secs: 15 },
             log: LogConfig { format: "text".into(), filter: "info,sqlx=warn,sea_orm=warn".into() },
         }
     }

@@ -14,6 +14,8 @@ pub struct RequestContext {
     pub actor: Actor,
     pub meta: RequestMeta,
     pub refresh_cookie: Option<String>,
+    /// The credential as presented (`Bearer …`), so live subscriptions can re-check it.
+    pub authorization: Option<String>,
 }
 
 /// Shorthands for resolvers.

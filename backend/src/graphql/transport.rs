@@ -59,7 +59,8 @@ pub async fn execute(State(state): State<GraphqlState>, ConnectInfo(peer): Conne
         Err(e) => return graphql_error(AppError::invalid("body", format!("not a GraphQL request in JSON: {e}")), Some(decision)),
     };
     let refresh_cookie = cookie_value(&parts.headers, super::identity::REFRESH_COOKIE);
-    let mut response = state.schema.execute(gql_request.data(RequestContext { actor, meta, refresh_cookie })).await;
+    let context = RequestContext { actor, meta, refresh_cookie, authorization: authorization.map(str::to_owned) };
+    let mut response = state.schema.execute(gql_request.data(context)).await;
     // Parse, validation, depth and complexity errors come from the engine without a
     // code; they are all faults of the request.
     for error in &mut response.errors {
@@ -113,7 +114,7 @@ pub async fn websocket(
                     return Err(err.extend());
                 }
                 let mut data = Data::default();
-                data.insert(RequestContext { actor, meta, refresh_cookie: None });
+                data.insert(RequestContext { actor, meta, refresh_cookie: None, authorization });
                 Ok(data)
             })
             .serve()

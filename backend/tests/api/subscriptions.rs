@@ -65,3 +65,22 @@ async fn security_events_reach_only_their_account() {
     let extra = tokio::time::timeout(std::time::Duration::from_millis(300), ws.next()).await;
     assert!(extra.is_err(), "no second event: {extra:?}");
 }
+
+#[tokio::test]
+async fn signing_out_ends_live_subscriptions() {
+    let app = spawn_app_with(|c| c.graphql.subscription_recheck_secs = 1).await;
+    let owner = app.setup_owner().await;
+    let mut ws = connect(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {owner}") } });
+    ws.send(Message::text(init.to_string())).await.unwrap();
+    assert_eq!(next_json(&mut ws).await.unwrap()["type"], "connection_ack");
+    let subscribe = json!({ "id": "7", "type": "subscribe", "payload": { "query": "subscription { securityEvents { action } }" } });
+    ws.send(Message::text(subscribe.to_string())).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    app.gql("mutation { logout }", json!({}), Some(&owner)).await.data("logout");
+    // The logout event itself is not delivered: the credential is checked first.
+    let ended = next_json(&mut ws).await.expect("a message");
+    assert_eq!(ended["type"], "complete", "{ended}");
+    assert_eq!(ended["id"], "7");
+}
