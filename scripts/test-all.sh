@@ -19,8 +19,9 @@ step "schema.graphql is current"
 cargo build --locked -p backend
 "$HUB_BIN" export-schema | diff -u schema.graphql - || { echo "schema.graphql is stale: run \`hub export-schema > schema.graphql\`"; exit 1; }
 
-step "backend tests on SQLite"
+step "backend tests on SQLite, frontend unit tests"
 env -u HUB_TEST_DATABASE_URL cargo test --locked
+cargo test --locked -p frontend
 
 step "backend tests on PostgreSQL"
 source scripts/postgres.sh

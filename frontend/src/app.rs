@@ -1,0 +1,47 @@
+//! Routes, and the one redirect that applies everywhere: a fresh install
+//! goes to /setup until its first owner exists.
+
+use crate::auth::Auth;
+use crate::components::layout::SignedInLayout;
+use crate::pages::{
+    accept_invitation::AcceptInvitationPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage,
+    setup::SetupPage,
+};
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::{path, NavigateOptions};
+
+#[component]
+pub fn App() -> impl IntoView {
+    Auth::provide();
+    view! {
+        <Router>
+            <SetupRedirect/>
+            <Routes fallback=NotFoundPage>
+                // Public: reachable without a session.
+                <Route path=path!("/setup") view=SetupPage/>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/accept-invitation") view=AcceptInvitationPage/>
+                // Everything else needs a session; the layout enforces it.
+                <ParentRoute path=path!("") view=SignedInLayout>
+                    <Route path=path!("") view=DashboardPage/>
+                    <Route path=path!("security") view=SecurityPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Sends every page to /setup while `setupRequired` is true.
+#[component]
+fn SetupRedirect() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let navigate = use_navigate();
+    let location = use_location();
+    Effect::new(move |_| {
+        if auth.setup_required.get() == Some(true) && location.pathname.get_untracked() != "/setup" {
+            navigate("/setup", NavigateOptions { replace: true, ..Default::default() });
+        }
+    });
+}

@@ -1,0 +1,89 @@
+//! Every GraphQL operation the SPA sends, typed against `../schema.graphql`.
+//!
+//! One operation per file in `frontend/graphql/`, named after the operation:
+//! graphql_client sends a file's whole text as the query, so one file per
+//! operation keeps each request to what it runs. The `SessionFields` and
+//! `UserFields` fragments are repeated in the files that need them (the
+//! conversions below fail to compile if one copy loses a field).
+//! `AuthSession.refreshToken` is never selected: the refresh token stays in
+//! the httpOnly `hub_refresh` cookie and never enters the SPA's memory.
+//!
+//! A schema change that breaks one of these operations breaks the build.
+
+use crate::model::{CurrentUser, Session};
+use graphql_client::GraphQLQuery;
+
+// Custom scalars, referenced by name from the generated modules (`use super::*`).
+#[allow(clippy::upper_case_acronyms)]
+pub type UUID = String;
+pub type DateTime = String;
+// Enums shared by all operations instead of one generated copy each.
+pub use crate::model::{AccountKind, StaffRole};
+
+// rustfmt re-indents attributes inside macro_rules on every run; keep it out.
+#[rustfmt::skip]
+macro_rules! operation {
+    ($name:ident, $file:tt) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema.graphql",
+            query_path = $file,
+            response_derives = "Debug, Clone",
+            variables_derives = "Debug, Clone",
+            extern_enums("StaffRole", "AccountKind")
+        )]
+        pub struct $name;
+    };
+}
+
+operation!(SetupRequired, "graphql/setup_required.graphql");
+operation!(Setup, "graphql/setup.graphql");
+operation!(Login, "graphql/login.graphql");
+operation!(VerifyTwoFactor, "graphql/verify_two_factor.graphql");
+operation!(RefreshSession, "graphql/refresh_session.graphql");
+operation!(Logout, "graphql/logout.graphql");
+operation!(Me, "graphql/me.graphql");
+operation!(AcceptInvitation, "graphql/accept_invitation.graphql");
+operation!(InvitationPreview, "graphql/invitation_preview.graphql");
+operation!(BeginTwoFactorSetup, "graphql/begin_two_factor_setup.graphql");
+operation!(ConfirmTwoFactorSetup, "graphql/confirm_two_factor_setup.graphql");
+operation!(DisableTwoFactor, "graphql/disable_two_factor.graphql");
+operation!(RegenerateBackupCodes, "graphql/regenerate_backup_codes.graphql");
+operation!(ChangePassword, "graphql/change_password.graphql");
+
+/// `From` impls from each operation's generated fragment structs to the app's
+/// own `CurrentUser`/`Session`, so the fragment stays the single field list.
+macro_rules! session_conversions {
+    (user: $($m:ident),*; session: $($s:ident),*) => {
+        $(
+            impl From<$m::UserFields> for CurrentUser {
+                fn from(u: $m::UserFields) -> Self {
+                    CurrentUser {
+                        id: u.id,
+                        name: u.name,
+                        email: u.email,
+                        kind: u.kind,
+                        role: u.role,
+                        two_factor_enabled: u.two_factor_enabled,
+                    }
+                }
+            }
+        )*
+        $(
+            impl From<$s::SessionFields> for Session {
+                fn from(s: $s::SessionFields) -> Self {
+                    Session {
+                        access_token: s.access_token,
+                        access_token_expires_at: s.access_token_expires_at,
+                        user: s.user.into(),
+                    }
+                }
+            }
+        )*
+    };
+}
+
+session_conversions!(
+    user: setup, login, verify_two_factor, refresh_session, me, accept_invitation;
+    session: setup, login, verify_two_factor, refresh_session, accept_invitation
+);
