@@ -41,19 +41,26 @@ async fn unauthenticated_connection_init_is_refused() {
     assert!(next_json(&mut ws).await.is_none());
 }
 
+/// Opens a socket as `token` and subscribes to `securityEvents` under `id`.
+async fn subscribe_security_events(app: &TestApp, token: &str, id: &str) -> Ws {
+    let mut ws = connect(app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
+    ws.send(Message::text(init.to_string())).await.unwrap();
+    assert_eq!(next_json(&mut ws).await.unwrap()["type"], "connection_ack");
+    let subscribe = json!({ "id": id, "type": "subscribe", "payload": { "query": "subscription { securityEvents { action } }" } });
+    ws.send(Message::text(subscribe.to_string())).await.unwrap();
+    // Let the server register the subscription before anything is published.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    ws
+}
+
 #[tokio::test]
 async fn security_events_reach_only_their_account() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
     let admin = app.invite_and_accept(&owner, "admin@example.com", "ADMIN").await;
 
-    let mut ws = connect(&app).await;
-    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {owner}") } });
-    ws.send(Message::text(init.to_string())).await.unwrap();
-    assert_eq!(next_json(&mut ws).await.unwrap()["type"], "connection_ack");
-    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { securityEvents { action } }" } });
-    ws.send(Message::text(subscribe.to_string())).await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut ws = subscribe_security_events(&app, &owner, "1").await;
 
     // The admin's event must not reach the owner; the owner's must.
     app.gql("mutation { createApiToken(name: \"admin's\") { token } }", json!({}), Some(&admin)).await.data("createApiToken");
@@ -70,13 +77,7 @@ async fn security_events_reach_only_their_account() {
 async fn signing_out_ends_live_subscriptions() {
     let app = spawn_app_with(|c| c.graphql.subscription_recheck_secs = 1).await;
     let owner = app.setup_owner().await;
-    let mut ws = connect(&app).await;
-    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {owner}") } });
-    ws.send(Message::text(init.to_string())).await.unwrap();
-    assert_eq!(next_json(&mut ws).await.unwrap()["type"], "connection_ack");
-    let subscribe = json!({ "id": "7", "type": "subscribe", "payload": { "query": "subscription { securityEvents { action } }" } });
-    ws.send(Message::text(subscribe.to_string())).await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut ws = subscribe_security_events(&app, &owner, "7").await;
 
     app.gql("mutation { logout }", json!({}), Some(&owner)).await.data("logout");
     // The logout event itself is not delivered: the credential is checked first.
