@@ -1,15 +1,28 @@
 //! sea-orm entities of Hub: one module per table, generated shape only.
 //! Behaviour lives in `backend/src/domain`; these types stay plain data.
 
+pub mod agent_config;
 pub mod api_token;
 pub mod audit_event;
 pub mod backup_code;
+pub mod command_approval;
+pub mod control_types;
+pub mod customer;
+pub mod founding_member;
 pub mod invitation;
+pub mod order;
+pub mod password_token;
 pub mod pending_login;
+pub mod plan;
+pub mod provisioning_job;
+pub mod provisioning_log;
 pub mod refresh_token;
+pub mod remote_command;
 pub mod session;
+pub mod subscription;
 pub mod system_setting;
 pub mod types;
 pub mod user;
 
+pub use control_types::*;
 pub use types::{AccountKind, StaffRole};

@@ -43,6 +43,23 @@ pub struct Cap<P: Permission> {
 }
 
 impl<P: Permission> Cap<P> {
+    /// The customer whose rows this capability is limited to; `None` for staff.
+    pub fn customer_scope(&self) -> Option<Uuid> {
+        match self.scope {
+            Scope::All => None,
+            Scope::Customer(id) => Some(id),
+        }
+    }
+
+    /// `NOT_FOUND` unless the holder may reach rows of `customer_id`: a customer
+    /// asking for someone else's row learns nothing about whether it exists.
+    pub fn ensure_reaches(&self, customer_id: Uuid) -> Result<(), AppError> {
+        match self.scope {
+            Scope::Customer(own) if own != customer_id => Err(AppError::NotFound("not found".into())),
+            _ => Ok(()),
+        }
+    }
+
     pub fn principal(&self) -> &Principal {
         &self.principal
     }
@@ -108,6 +125,66 @@ permission!(
     ManageStaff, "manage staff", Some(StaffRole::Owner), customers: false
 );
 
+// The control plane (CONTRACT.md §2). Customer-held permissions are scoped to the
+// customer's own rows: the domain layer must filter by `Scope::Customer(id)`.
+permission!(
+    /// Read customers (staff: all; a customer: their own record).
+    ReadCustomers, "read customers", Some(StaffRole::Support), customers: true
+);
+permission!(
+    /// Create customer accounts.
+    CreateCustomers, "create customers", Some(StaffRole::Admin), customers: false
+);
+permission!(
+    /// Change customer records.
+    UpdateCustomers, "update customers", Some(StaffRole::Manager), customers: false
+);
+permission!(
+    /// Read orders, their provisioning jobs and logs (a customer: their own).
+    ReadOrders, "read orders", Some(StaffRole::Support), customers: true
+);
+permission!(
+    /// Create, update, provision orders and set their automation mode.
+    ManageOrders, "manage orders", Some(StaffRole::Manager), customers: false
+);
+permission!(
+    /// Queue remote commands (service restarts…) for an order's server.
+    ManageContainers, "manage containers", Some(StaffRole::Support), customers: false
+);
+permission!(
+    /// Read agents and agent templates (a customer: agents of their own orders).
+    ReadAgents, "read agents", Some(StaffRole::Support), customers: true
+);
+permission!(
+    /// Deploy, update and remove agents.
+    ManageAgents, "manage agents", Some(StaffRole::Admin), customers: false
+);
+permission!(
+    /// Change personality, allowed tools, autonomy and external-comms gates of
+    /// agents (staff ADMIN+: any; a customer: their own agents, those fields only).
+    TuneAgents, "change agent behaviour", Some(StaffRole::Admin), customers: true
+);
+permission!(
+    /// Read command approvals (a customer: their own).
+    ReadApprovals, "read approvals", Some(StaffRole::Support), customers: true
+);
+permission!(
+    /// Approve or deny command approvals (a customer: their own).
+    DecideApprovals, "decide approvals", Some(StaffRole::Admin), customers: true
+);
+permission!(
+    /// Plans, subscriptions and founding members.
+    ManageBilling, "manage billing", Some(StaffRole::Admin), customers: false
+);
+permission!(
+    /// Read and change system settings.
+    ManageSettings, "manage settings", Some(StaffRole::Admin), customers: false
+);
+permission!(
+    /// Read the audit log.
+    ReadAuditLog, "read the audit log", Some(StaffRole::Admin), customers: false
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +221,22 @@ mod tests {
         let customer = actor(AccountKind::Customer, None);
         let id = customer.principal().unwrap().user_id;
         assert_eq!(customer.grant::<OwnAccount>().unwrap().scope(), Scope::Customer(id));
+    }
+
+    #[test]
+    fn customer_scope_reaches_only_own_rows() {
+        let customer = actor(AccountKind::Customer, None);
+        let own = customer.principal().unwrap().user_id;
+        let cap = customer.grant::<ReadOrders>().unwrap();
+        assert_eq!(cap.customer_scope(), Some(own));
+        assert!(cap.ensure_reaches(own).is_ok());
+        assert!(matches!(cap.ensure_reaches(Uuid::new_v4()), Err(AppError::NotFound(_))));
+        let support = actor(AccountKind::Staff, Some(StaffRole::Support)).grant::<ReadOrders>().unwrap();
+        assert_eq!(support.customer_scope(), None);
+        assert!(support.ensure_reaches(Uuid::new_v4()).is_ok());
+        assert!(customer.grant::<ManageOrders>().is_err());
+        assert!(actor(AccountKind::Staff, Some(StaffRole::Support)).grant::<ManageOrders>().is_err());
+        assert!(actor(AccountKind::Staff, Some(StaffRole::Manager)).grant::<ManageOrders>().is_ok());
     }
 
     #[test]
