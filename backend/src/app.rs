@@ -24,7 +24,7 @@ use crate::{
     auth::rate_limit::Limiter,
     error::AppError,
     graphql::{self, transport::GraphqlState},
-    rest::health,
+    rest::{health, public},
     Services,
 };
 
@@ -44,6 +44,7 @@ pub fn router(services: Services) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .route("/api/v1/public/founding-members/count", get(public::founding_members_count))
         .route("/api/{*rest}", any(unknown_api_route))
         .with_state(services.clone());
 

@@ -4,5 +4,7 @@
 //! [`Services`]: crate::Services
 
 pub mod audit;
+pub mod billing;
+pub mod customers;
 pub mod identity;
 pub mod page;

@@ -120,7 +120,7 @@ fn check_auth_limit(ctx: &Context<'_>, what: &str) -> Result<(), AppError> {
 }
 
 /// Sets the refresh cookie and turns the tokens into the GraphQL answer.
-pub(super) fn signed_in(ctx: &Context<'_>, tokens: SessionTokens) -> AuthSession {
+pub(crate) fn signed_in(ctx: &Context<'_>, tokens: SessionTokens) -> AuthSession {
     let max_age = (tokens.session_expires_at - chrono::Utc::now()).num_seconds().max(0) as u64;
     ctx.append_http_header(SET_COOKIE, cookie(ctx, &tokens.refresh_token, max_age));
     tokens.into()

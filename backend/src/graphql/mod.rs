@@ -2,8 +2,10 @@
 //! into one schema. `schema.graphql` at the repo root is this schema printed.
 
 pub mod api_tokens;
+pub mod billing;
 pub mod connection;
 pub mod context;
+pub mod customers;
 pub mod error;
 pub mod identity;
 pub mod staff;
@@ -17,10 +19,17 @@ use async_graphql::{MergedObject, SDLExportOptions, Schema};
 use crate::{auth::rate_limit::Limiter, config::Config, Services};
 
 #[derive(MergedObject, Default)]
-pub struct Query(identity::IdentityQuery, staff::StaffQuery, api_tokens::ApiTokenQuery);
+pub struct Query(identity::IdentityQuery, staff::StaffQuery, api_tokens::ApiTokenQuery, customers::CustomerQuery, billing::BillingQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::IdentityMutation, two_factor::TwoFactorMutation, staff::StaffMutation, api_tokens::ApiTokenMutation);
+pub struct Mutation(
+    identity::IdentityMutation,
+    two_factor::TwoFactorMutation,
+    staff::StaffMutation,
+    api_tokens::ApiTokenMutation,
+    customers::CustomerMutation,
+    billing::BillingMutation,
+);
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;
 

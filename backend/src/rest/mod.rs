@@ -1,5 +1,6 @@
 //! REST routes, only where the other side fixes the shape. For now: health,
-//! readiness and metrics; the bridge, tenant, Stripe, usage and cron shims follow.
+//! readiness, metrics and the public founding-member count; the bridge, tenant, Stripe, usage and cron shims follow.
 
 pub mod error;
 pub mod health;
+pub mod public;

@@ -5,6 +5,8 @@
 mod helpers;
 
 mod api_tokens;
+mod billing;
+mod customers;
 mod plumbing;
 mod rate_limits;
 mod sessions;
