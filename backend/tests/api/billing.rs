@@ -180,3 +180,23 @@ async fn batch_loaders_apply_the_customer_scope() {
     assert_eq!(billing::subscriptions_by_customers(services, &own, &ids).await.unwrap().keys().collect::<Vec<_>>(), [&a]);
     assert_eq!(billing::founding_by_customers(services, &own, &ids).await.unwrap().keys().collect::<Vec<_>>(), [&a]);
 }
+
+#[tokio::test]
+async fn concurrent_grants_get_distinct_seats() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let (a, _) = create_customer(&app, &owner, "maria@acme.com", None).await;
+    let (b, _) = create_customer(&app, &owner, "bob@globex.com", None).await;
+    let grant = |id: String| {
+        let (app, owner) = (&app, &owner);
+        async move { app.gql(GRANT, json!({ "c": id, "m": 2, "e": next_year() }), Some(owner)).await }
+    };
+    // The same customer twice: one of those two is refused.
+    let results = tokio::join!(grant(a.clone()), grant(b), grant(a));
+    let results = [results.0, results.1, results.2];
+    let mut numbers: Vec<i64> =
+        results.iter().filter(|r| r.body["errors"].is_null()).map(|r| r.data("grantFoundingMember.number").as_i64().unwrap()).collect();
+    numbers.sort();
+    assert_eq!(numbers, [1, 2]);
+    assert_eq!(results.iter().filter(|r| !r.body["errors"].is_null()).map(|r| r.code()).collect::<Vec<_>>(), ["CONFLICT"]);
+}

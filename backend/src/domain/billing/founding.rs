@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{customer, founding_member, system_setting};
+use entity::{founding_member, system_setting};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
@@ -17,7 +17,7 @@ use crate::{
         capability::{ManageBilling, ReadCustomers},
         Cap, RequestMeta,
     },
-    domain::audit,
+    domain::{audit, customers},
     error::{is_unique_violation, AppError, FieldError},
     Services,
 };
@@ -108,9 +108,8 @@ async fn try_grant(
     meta: &RequestMeta,
 ) -> Result<Option<founding_member::Model>, AppError> {
     let txn = services.db.begin().await?;
-    if customer::Entity::find_by_id(customer_id).one(&txn).await?.is_none() {
-        return Err(AppError::NotFound("no such customer".into()));
-    }
+    // Serialises grants for one customer (and, on SQLite, all grants).
+    customers::lock(&txn, customer_id).await?;
     let held = founding_member::Entity::find().filter(founding_member::Column::CustomerId.eq(customer_id)).one(&txn).await?;
     if let Some(seat) = held {
         return Err(AppError::Conflict(format!("this customer already holds founding-member seat {}", seat.number)));

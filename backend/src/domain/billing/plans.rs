@@ -3,7 +3,9 @@
 
 use chrono::Utc;
 use entity::plan;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -82,6 +84,13 @@ pub async fn update(
 ) -> Result<plan::Model, AppError> {
     let (name, price_id) = validate(&changes)?;
     let txn = services.db.begin().await?;
+    // Write first (the row unchanged) so concurrent updates take turns on both
+    // databases and each audit entry's "before" is accurate.
+    plan::Entity::update_many()
+        .col_expr(plan::Column::UpdatedAt, Expr::col(plan::Column::UpdatedAt))
+        .filter(plan::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
     let before = get(&txn, id).await?;
     // Only the columns given are written, so concurrent edits of other fields survive.
     let mut active = plan::ActiveModel { id: Set(id), updated_at: Set(Utc::now()), ..Default::default() };

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::{customer, plan, subscription, SubscriptionStatus};
-use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -17,7 +15,7 @@ use crate::{
         capability::{ManageBilling, ReadCustomers},
         Cap, RequestMeta,
     },
-    domain::audit,
+    domain::{audit, customers},
     error::AppError,
     Services,
 };
@@ -90,11 +88,8 @@ pub async fn set(
     meta: &RequestMeta,
 ) -> Result<(subscription::Model, plan::Model), AppError> {
     let txn = services.db.begin().await?;
-    // Locking the customer row (PostgreSQL; SQLite has one writer anyway) keeps two
-    // concurrent calls from both creating a subscription.
-    if customer::Entity::find_by_id(customer_id).lock_exclusive().one(&txn).await?.is_none() {
-        return Err(AppError::NotFound("no such customer".into()));
-    }
+    // Locking the customer row keeps two concurrent calls from both creating one.
+    customers::lock(&txn, customer_id).await?;
     let plan = match plan::Entity::find_by_id(plan_id).one(&txn).await? {
         Some(p) => p,
         None => return Err(AppError::invalid("planId", "is not a plan of the catalogue")),

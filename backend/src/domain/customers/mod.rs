@@ -9,11 +9,11 @@ pub use create::{create, set_password, NewCustomer, SET_PASSWORD_PREFIX, SET_PAS
 pub use records::{by_ids, get, list, update, CustomerChanges, CustomerFilter};
 
 use chrono::{DateTime, Utc};
-use entity::CustomerStatus;
-use sea_orm::FromQueryResult;
+use entity::{customer, CustomerStatus};
+use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter};
 use uuid::Uuid;
 
-use crate::error::FieldError;
+use crate::error::{AppError, FieldError};
 
 /// A customer as clients see it: the `customers` record joined with the name and
 /// e-mail address of its `users` row.
@@ -29,6 +29,22 @@ pub struct CustomerView {
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Locks a customer's row for the rest of the transaction (`NOT_FOUND` if there is
+/// none) by writing it unchanged. A write, not `SELECT … FOR UPDATE`: SQLite has no
+/// row locks, and a transaction that writes first takes its write lock through the
+/// busy timeout instead of failing later when it upgrades from reading.
+pub(crate) async fn lock<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<(), AppError> {
+    let touched = customer::Entity::update_many()
+        .col_expr(customer::Column::UpdatedAt, Expr::col(customer::Column::UpdatedAt))
+        .filter(customer::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    if touched.rows_affected == 0 {
+        return Err(AppError::NotFound("no such customer".into()));
+    }
+    Ok(())
 }
 
 /// Optional free text: trimmed, empty means "none", at most `max` characters.

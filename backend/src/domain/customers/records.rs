@@ -168,6 +168,8 @@ pub async fn update(
     AppError::check_fields(fields)?;
 
     let txn = services.db.begin().await?;
+    // Concurrent updates take turns, so each audit entry's "before" is accurate.
+    super::lock(&txn, id).await?;
     let before = load(&txn, id).await?;
     let now = Utc::now();
     if let Some(name) = name {
