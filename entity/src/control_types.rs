@@ -8,6 +8,7 @@ macro_rules! string_enum {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
         #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
         pub enum $name {
             $(#[sea_orm(string_value = $value)] $variant,)+
         }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Whether an account belongs to a member of staff or to a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AccountKind {
     #[sea_orm(string_value = "STAFF")]
     Staff,
@@ -16,6 +17,7 @@ pub enum AccountKind {
 /// Staff roles, most powerful first; compare them with [`StaffRole::at_least`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum StaffRole {
     #[sea_orm(string_value = "OWNER")]
     Owner,
