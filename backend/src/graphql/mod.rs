@@ -6,6 +6,8 @@ pub mod connection;
 pub mod context;
 pub mod error;
 pub mod identity;
+pub mod order_types;
+pub mod orders;
 pub mod staff;
 pub mod subscription;
 pub mod transport;
@@ -17,10 +19,16 @@ use async_graphql::{MergedObject, SDLExportOptions, Schema};
 use crate::{auth::rate_limit::Limiter, config::Config, Services};
 
 #[derive(MergedObject, Default)]
-pub struct Query(identity::IdentityQuery, staff::StaffQuery, api_tokens::ApiTokenQuery);
+pub struct Query(identity::IdentityQuery, staff::StaffQuery, api_tokens::ApiTokenQuery, orders::OrderQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::IdentityMutation, two_factor::TwoFactorMutation, staff::StaffMutation, api_tokens::ApiTokenMutation);
+pub struct Mutation(
+    identity::IdentityMutation,
+    two_factor::TwoFactorMutation,
+    staff::StaffMutation,
+    api_tokens::ApiTokenMutation,
+    orders::OrderMutation,
+);
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;
 

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod api_tokens;
+mod orders;
 mod plumbing;
 mod rate_limits;
 mod sessions;

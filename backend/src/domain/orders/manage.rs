@@ -168,7 +168,12 @@ pub async fn cancel(services: &Services, cap: &Cap<ManageOrders>, id: Uuid, meta
 }
 
 /// Marks a paid order as waiting for its DNS records.
-pub async fn mark_awaiting_dns(services: &Services, cap: &Cap<ManageOrders>, id: Uuid, meta: &RequestMeta) -> Result<order::Model, AppError> {
+pub async fn mark_awaiting_dns(
+    services: &Services,
+    cap: &Cap<ManageOrders>,
+    id: Uuid,
+    meta: &RequestMeta,
+) -> Result<order::Model, AppError> {
     change_status(services, cap, id, OrderStatus::AwaitingDns, "order.awaiting_dns", meta).await
 }
 
@@ -193,7 +198,12 @@ async fn change_status(
 
 /// Starts provisioning of a paid AUTO order. The order itself is already saved,
 /// so a refusal here (another run just started) is logged, not returned.
-async fn auto_start(services: &Services, cap: &Cap<ManageOrders>, order: order::Model, meta: &RequestMeta) -> Result<order::Model, AppError> {
+async fn auto_start(
+    services: &Services,
+    cap: &Cap<ManageOrders>,
+    order: order::Model,
+    meta: &RequestMeta,
+) -> Result<order::Model, AppError> {
     if order.automation_mode != AutomationMode::Auto || order.status != OrderStatus::PaymentConfirmed {
         return Ok(order);
     }

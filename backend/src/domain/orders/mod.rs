@@ -36,11 +36,7 @@ pub(crate) fn scoped<P: Permission>(cap: &Cap<P>) -> Select<order::Entity> {
 }
 
 /// Loads one order the capability reaches; someone else's is `NOT_FOUND`.
-pub(crate) async fn find_reachable<C: ConnectionTrait, P: Permission>(
-    conn: &C,
-    cap: &Cap<P>,
-    id: Uuid,
-) -> Result<order::Model, AppError> {
+pub(crate) async fn find_reachable<C: ConnectionTrait, P: Permission>(conn: &C, cap: &Cap<P>, id: Uuid) -> Result<order::Model, AppError> {
     let order = scoped(cap).filter(order::Column::Id.eq(id)).one(conn).await?;
     let order = order.ok_or_else(|| AppError::NotFound("no such order".into()))?;
     cap.ensure_reaches(order.customer_id)?;

@@ -162,7 +162,9 @@ async fn finish(log: &JobLog, outcome: Result<ServerDetails, ProvisionFailure>) 
     audit::record(&txn, audit::Entry::new(None, action, &meta).target("order", log.order_id).details(details)).await?;
     txn.commit().await?;
     match moved {
-        Err(AppError::Conflict(_)) => log.line(LogLevel::Warn, "The order changed while provisioning ran; its status was left as it is").await,
+        Err(AppError::Conflict(_)) => {
+            log.line(LogLevel::Warn, "The order changed while provisioning ran; its status was left as it is").await
+        }
         other => other,
     }
 }

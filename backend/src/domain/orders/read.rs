@@ -33,7 +33,12 @@ pub async fn get(services: &Services, cap: &Cap<ReadOrders>, id: Uuid) -> Result
 }
 
 /// Orders, newest first, filtered and paged.
-pub async fn list(services: &Services, cap: &Cap<ReadOrders>, filter: OrderFilter, page: PageRequest) -> Result<Page<order::Model>, AppError> {
+pub async fn list(
+    services: &Services,
+    cap: &Cap<ReadOrders>,
+    filter: OrderFilter,
+    page: PageRequest,
+) -> Result<Page<order::Model>, AppError> {
     let mut query = scoped(cap);
     if let Some(status) = filter.status {
         query = query.filter(order::Column::Status.eq(status));
