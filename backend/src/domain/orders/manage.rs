@@ -3,7 +3,10 @@
 
 use chrono::Utc;
 use entity::{customer, order, plan, AutomationMode, OrderStatus};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -105,37 +108,40 @@ pub async fn update(
     let ssh_port = changes.ssh_port.and_then(|p| validate::port("sshPort", p).map_err(|e| fields.push(e)).ok());
     AppError::check_fields(fields)?;
 
-    let txn = services.db.begin().await?;
-    let order = find_reachable(&txn, cap, id).await?;
-    if order.status == OrderStatus::Cancelled {
-        return Err(AppError::Conflict("a CANCELLED order cannot be changed".into()));
-    }
+    let order = find_reachable(&services.db, cap, id).await?;
     let reconfigured = domain.as_ref().is_some_and(|d| *d != order.domain) || tools.as_ref().is_some_and(|t| json!(t) != order.tools);
-    let config_version = order.config_version;
-    let mut active: order::ActiveModel = order.into();
     let mut changed = serde_json::Map::new();
+    let mut update = order::Entity::update_many()
+        .col_expr(order::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(order::Column::Id.eq(id))
+        .filter(order::Column::Status.ne(OrderStatus::Cancelled));
     macro_rules! apply {
-        ($value:expr, $column:ident, $key:literal, $wrap:expr) => {
+        ($value:expr, $column:ident, $key:literal) => {
             if let Some(v) = $value {
                 changed.insert($key.into(), json!(v));
-                active.$column = Set($wrap(v));
+                update = update.col_expr(order::Column::$column, Expr::value(v));
             }
         };
     }
-    apply!(domain, domain, "domain", |v| v);
-    apply!(tier, tier, "tier", |v| v);
-    apply!(tools, tools, "tools", |v: Vec<String>| json!(v));
-    apply!(server_ip, server_ip, "serverIp", Some);
-    apply!(ssh_port, ssh_port, "sshPort", Some);
-    apply!(dashboard_url, dashboard_url, "dashboardUrl", Some);
-    apply!(portainer_url, portainer_url, "portainerUrl", Some);
+    apply!(domain, Domain, "domain");
+    apply!(tier, Tier, "tier");
+    apply!(tools.map(|t| json!(t)), Tools, "tools");
+    apply!(server_ip, ServerIp, "serverIp");
+    apply!(ssh_port, SshPort, "sshPort");
+    apply!(dashboard_url, DashboardUrl, "dashboardUrl");
+    apply!(portainer_url, PortainerUrl, "portainerUrl");
     if reconfigured {
-        active.config_version = Set(config_version + 1);
+        // In SQL, so two concurrent changes bump it twice.
+        update = update.col_expr(order::Column::ConfigVersion, Expr::col(order::Column::ConfigVersion).add(1));
     }
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
+    // The write comes first in the transaction (see `transition`); a CANCELLED order is frozen.
+    let txn = services.db.begin().await?;
+    if update.exec(&txn).await?.rows_affected == 0 {
+        return Err(AppError::Conflict("a CANCELLED order cannot be changed".into()));
+    }
     let entry = audit::Entry::new(Some(cap.user_id()), "order.updated", meta).target("order", id).details(json!({ "changed": changed }));
     audit::record(&txn, entry).await?;
+    let updated = find_reachable(&txn, cap, id).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -148,16 +154,18 @@ pub async fn set_automation_mode(
     mode: AutomationMode,
     meta: &RequestMeta,
 ) -> Result<order::Model, AppError> {
+    let before = find_reachable(&services.db, cap, id).await?.automation_mode;
     let txn = services.db.begin().await?;
-    let order = find_reachable(&txn, cap, id).await?;
-    let before = order.automation_mode;
-    let mut active: order::ActiveModel = order.into();
-    active.automation_mode = Set(mode);
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
+    order::Entity::update_many()
+        .col_expr(order::Column::AutomationMode, Expr::value(mode))
+        .col_expr(order::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(order::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
     let details = json!({ "before": before, "after": mode });
     audit::record(&txn, audit::Entry::new(Some(cap.user_id()), "order.automation_changed", meta).target("order", id).details(details))
         .await?;
+    let updated = find_reachable(&txn, cap, id).await?;
     txn.commit().await?;
     auto_start(services, cap, updated, meta).await
 }
