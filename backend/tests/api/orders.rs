@@ -4,12 +4,19 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use entity::{customer, order, AccountKind, CustomerStatus, OrderStatus};
+use entity::{customer, order, AccountKind, CustomerStatus, OrderStatus, StaffRole};
+use hub::{
+    auth::{actor::Credential, capability::ReadOrders, Actor, Cap, Principal},
+    domain::orders,
+};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::helpers::*;
+
+mod provisioning;
+mod remote_commands;
 
 const CUSTOMER_PASSWORD: &str = "customer-password-1";
 const ORDER_FIELDS: &str = "id customerId planId status tier domain tools serverIp sshPort automationMode dashboardUrl portainerUrl configVersion failureReason createdAt updatedAt fulfilledAt";
@@ -289,172 +296,34 @@ async fn refused_transitions_are_conflicts() {
     assert_eq!(mutate(&app, &owner, "provisionOrder", &Uuid::new_v4().to_string()).await.code(), "NOT_FOUND");
 }
 
-#[tokio::test]
-async fn a_simulated_run_fulfils_the_order_and_keeps_its_log() {
-    let app = fast_app().await;
-    let owner = app.setup_owner().await;
-    let (cust, cust_token) = customer(&app, "cust@example.com", "Carla").await;
-    let created = create_order(
-        &app,
-        &owner,
-        json!({ "customerId": cust, "tier": "Build", "domain": "acme.example.com", "tools": ["ghost", "odoo"] }),
-    )
-    .await;
-    let id = created.data("createOrder.id").as_str().unwrap().to_owned();
-
-    let job = mutate(&app, &owner, "provisionOrder", &id).await;
-    assert_eq!(job.data("provisionOrder.status"), "RUNNING");
-    assert_eq!(job.data("provisionOrder.driver"), "simulated");
-    assert_eq!(settled(&app, &id).await, OrderStatus::Fulfilled);
-
-    let order = get_order(&app, &cust_token, &id).await;
-    assert!(order.data("order.serverIp").as_str().unwrap().starts_with("192.0.2."));
-    assert_eq!(order.data("order.sshPort"), 22022);
-    assert_eq!(order.data("order.dashboardUrl"), "https://acme.example.com");
-    assert!(order.data("order.fulfilledAt").is_string());
-    assert!(order.data("order.failureReason").is_null());
-
-    let jobs = app
-        .gql("query($id: UUID!) { provisioningJobs(orderId: $id) { status error finishedAt } }", json!({ "id": id }), Some(&cust_token))
-        .await;
-    assert_eq!(jobs.data("provisioningJobs")[0]["status"], "SUCCEEDED");
-    assert!(jobs.data("provisioningJobs")[0]["finishedAt"].is_string());
-
-    let lines = log_lines(&app, &cust_token, &id).await;
-    let seqs: Vec<i64> = lines.iter().map(|l| l["seq"].as_i64().unwrap()).collect();
-    assert_eq!(seqs, (0..lines.len() as i64).collect::<Vec<_>>(), "lines in order, none missing");
-    let messages: Vec<&str> = lines.iter().map(|l| l["message"].as_str().unwrap()).collect();
-    let position =
-        |needle: &str| messages.iter().position(|m| m.contains(needle)).unwrap_or_else(|| panic!("no {needle:?} in {messages:?}"));
-    assert!(position("Allocating") < position("DNS"));
-    assert!(position("DNS") < position("Installing Docker"));
-    assert!(position("Deploying ghost") < position("Deploying odoo"));
-    assert!(position("Deploying odoo") < position("agents host"));
-    assert!(position("Health check") < position("Provisioning finished"));
-    // Paging the log keeps the order.
-    let page = app
-        .gql(
-            "query($id: UUID!) { provisioningLog(orderId: $id, first: 2, after: \"1\") { edges { node { seq } } } }",
-            json!({ "id": id }),
-            Some(&owner),
-        )
-        .await;
-    assert_eq!(page.data("provisioningLog.edges")[0]["node"]["seq"], 2);
+/// A `ReadOrders` capability as the domain receives it.
+fn read_cap(user_id: Uuid, kind: AccountKind, role: Option<StaffRole>) -> Cap<ReadOrders> {
+    let principal =
+        Principal { user_id, email: "x@example.com".into(), name: "X".into(), kind, role, credential: Credential::Session(Uuid::new_v4()) };
+    Actor::User(principal).grant::<ReadOrders>().unwrap()
 }
 
 #[tokio::test]
-async fn an_invalid_domain_fails_with_a_reason_and_may_be_retried() {
-    let app = fast_app().await;
-    let owner = app.setup_owner().await;
-    let (cust, _) = customer(&app, "cust@example.com", "Carla").await;
-    let id = order_for(&app, &owner, cust, "broken.invalid").await;
-
-    mutate(&app, &owner, "provisionOrder", &id).await.data("provisionOrder.id");
-    assert_eq!(settled(&app, &id).await, OrderStatus::Failed);
-    let failed = get_order(&app, &owner, &id).await;
-    assert!(failed.data("order.failureReason").as_str().unwrap().contains("DNS"), "{}", failed.body);
-    let jobs = app.gql("query($id: UUID!) { provisioningJobs(orderId: $id) { status error } }", json!({ "id": id }), Some(&owner)).await;
-    assert_eq!(jobs.data("provisioningJobs")[0]["status"], "FAILED");
-    assert!(jobs.data("provisioningJobs")[0]["error"].as_str().unwrap().contains("broken.invalid"));
-    let lines = log_lines(&app, &owner, &id).await;
-    assert_eq!(lines.last().unwrap()["level"], "ERROR");
-
-    // Fix the domain and retry: FAILED → PROVISIONING → FULFILLED, reason cleared.
-    let fix = "mutation($id: UUID!) { updateOrder(id: $id, input: { domain: \"fixed.example.com\" }) { domain configVersion } }";
-    assert_eq!(app.gql(fix, json!({ "id": id }), Some(&owner)).await.data("updateOrder.configVersion"), 1);
-    assert_eq!(mutate(&app, &owner, "provisionOrder", &id).await.data("provisionOrder.status"), "RUNNING");
-    assert_eq!(settled(&app, &id).await, OrderStatus::Fulfilled);
-    let done = get_order(&app, &owner, &id).await;
-    assert!(done.data("order.failureReason").is_null());
-    assert_eq!(done.data("order.dashboardUrl"), "https://fixed.example.com");
-
-    let jobs = app.gql("query($id: UUID!) { provisioningJobs(orderId: $id) { id status } }", json!({ "id": id }), Some(&owner)).await;
-    let jobs = jobs.data("provisioningJobs").as_array().unwrap().clone();
-    assert_eq!(jobs.iter().map(|j| j["status"].as_str().unwrap()).collect::<Vec<_>>(), ["SUCCEEDED", "FAILED"]);
-    // The log reads run by run: all lines of the failed run come first.
-    let lines = log_lines(&app, &owner, &id).await;
-    let first_retry_line = lines.iter().position(|l| l["jobId"] == jobs[0]["id"]).unwrap();
-    assert!(lines[..first_retry_line].iter().all(|l| l["jobId"] == jobs[1]["id"]));
-    assert!(lines[first_retry_line..].iter().all(|l| l["jobId"] == jobs[0]["id"]));
-    assert_eq!(lines[first_retry_line]["seq"], 0);
-}
-
-#[tokio::test]
-async fn auto_mode_starts_provisioning_by_itself() {
-    let app = fast_app().await;
-    let owner = app.setup_owner().await;
-    let (cust, _) = customer(&app, "cust@example.com", "Carla").await;
-
-    let created =
-        create_order(&app, &owner, json!({ "customerId": cust, "tier": "Build", "domain": "auto.example.com", "automationMode": "AUTO" }))
-            .await;
-    assert_eq!(created.data("createOrder.status"), "PROVISIONING");
-    assert_eq!(created.data("createOrder.automationMode"), "AUTO");
-    let id = created.data("createOrder.id").as_str().unwrap().to_owned();
-    assert_eq!(settled(&app, &id).await, OrderStatus::Fulfilled);
-
-    // Switching a paid MANUAL order to AUTO starts it too; PAUSED does not.
-    let manual = order_for(&app, &owner, cust, "later.example.com").await;
-    let set = "mutation($id: UUID!, $m: AutomationMode!) { setAutomationMode(id: $id, mode: $m) { status automationMode } }";
-    let paused = app.gql(set, json!({ "id": manual, "m": "PAUSED" }), Some(&owner)).await;
-    assert_eq!(paused.data("setAutomationMode.status"), "PAYMENT_CONFIRMED");
-    let auto = app.gql(set, json!({ "id": manual, "m": "AUTO" }), Some(&owner)).await;
-    assert_eq!(auto.data("setAutomationMode.status"), "PROVISIONING");
-    assert_eq!(settled(&app, &manual).await, OrderStatus::Fulfilled);
-}
-
-#[tokio::test]
-async fn two_concurrent_provisions_start_one_run() {
-    let app = spawn_app_with(|c| c.provisioning.simulated_step_ms = 5).await;
-    let owner = app.setup_owner().await;
-    let (cust, _) = customer(&app, "cust@example.com", "Carla").await;
-    let id = order_for(&app, &owner, cust, "race.example.com").await;
-
-    let (a, b) = tokio::join!(mutate(&app, &owner, "provisionOrder", &id), mutate(&app, &owner, "provisionOrder", &id));
-    let outcomes = [&a, &b].map(|r| if r.body["errors"].is_null() { "OK".to_owned() } else { r.code().to_owned() });
-    let mut sorted = outcomes.to_vec();
-    sorted.sort();
-    assert_eq!(sorted, ["CONFLICT", "OK"], "{} / {}", a.body, b.body);
-    settled(&app, &id).await;
-    let jobs = app.gql("query($id: UUID!) { provisioningJobs(orderId: $id) { id } }", json!({ "id": id }), Some(&owner)).await;
-    assert_eq!(jobs.data("provisioningJobs").as_array().unwrap().len(), 1);
-}
-
-#[tokio::test]
-async fn pending_commands_are_delivered_exactly_once() {
+async fn batch_loading_is_scoped_like_everything_else() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
-    let support = app.invite_and_accept(&owner, "support@example.com", "SUPPORT").await;
-    let (cust, cust_token) = customer(&app, "cust@example.com", "Carla").await;
-    let id = order_for(&app, &owner, cust, "cmd.example.com").await;
-    let order_id: Uuid = id.parse().unwrap();
+    let (a, _) = customer(&app, "a@example.com", "Anna").await;
+    let (b, _) = customer(&app, "b@example.com", "Bert").await;
+    let a1: Uuid = order_for(&app, &owner, a, "one.a.example.com").await.parse().unwrap();
+    let a2: Uuid = order_for(&app, &owner, a, "two.a.example.com").await.parse().unwrap();
+    let b1: Uuid = order_for(&app, &owner, b, "one.b.example.com").await.parse().unwrap();
 
-    let queue = "mutation($id: UUID!, $c: RemoteCommandKind!) { queueRemoteCommand(orderId: $id, command: $c) { id args } }";
-    let mut queued = Vec::new();
-    for command in ["RESTART_AGENT", "RELOAD_CONFIG", "RUN_BACKUP", "UPDATE_STACK"] {
-        let res = app.gql(queue, json!({ "id": id, "c": command }), Some(&support)).await;
-        assert_eq!(res.data("queueRemoteCommand.args"), &json!({}));
-        queued.push(res.data("queueRemoteCommand.id").as_str().unwrap().parse::<Uuid>().unwrap());
-    }
+    let staff = read_cap(Uuid::new_v4(), AccountKind::Staff, Some(StaffRole::Support));
+    let by_customer = orders::by_customers(&app.services, &staff, &[a, b, Uuid::new_v4()]).await.unwrap();
+    assert_eq!(by_customer[&a].iter().map(|o| o.id).collect::<Vec<_>>(), [a2, a1], "newest first");
+    assert_eq!(by_customer[&b].len(), 1);
+    assert_eq!(by_customer.len(), 2);
+    assert_eq!(orders::by_ids(&app.services, &staff, &[a1, b1]).await.unwrap().len(), 2);
+    assert!(orders::by_ids(&app.services, &staff, &[]).await.unwrap().is_empty());
 
-    let take = || hub::domain::orders::remote_commands::take_pending(&app.services, order_id);
-    let (a, b) = tokio::join!(take(), take());
-    let mut delivered: Vec<Uuid> = a.unwrap().into_iter().chain(b.unwrap()).map(|c| c.id).collect();
-    delivered.sort();
-    queued.sort();
-    assert_eq!(delivered, queued, "each command once, none lost");
-    assert!(take().await.unwrap().is_empty());
-
-    let listed = app
-        .gql(
-            "query($id: UUID!) { remoteCommands(orderId: $id) { totalCount edges { node { status deliveredAt } } } }",
-            json!({ "id": id }),
-            Some(&cust_token),
-        )
-        .await;
-    assert_eq!(listed.data("remoteCommands.totalCount"), 4);
-    for edge in listed.data("remoteCommands.edges").as_array().unwrap() {
-        assert_eq!(edge["node"]["status"], "DELIVERED");
-        assert!(edge["node"]["deliveredAt"].is_string());
-    }
+    let anna = read_cap(a, AccountKind::Customer, None);
+    let mine = orders::by_customers(&app.services, &anna, &[a, b]).await.unwrap();
+    assert_eq!(mine.keys().copied().collect::<Vec<_>>(), [a]);
+    let mine = orders::by_ids(&app.services, &anna, &[a1, b1]).await.unwrap();
+    assert_eq!(mine.keys().copied().collect::<Vec<_>>(), [a1]);
 }
