@@ -143,10 +143,14 @@ async fn finish(log: &JobLog, outcome: Result<ServerDetails, ProvisionFailure>) 
             "order.provisioning_failed",
         ),
     };
-    // Written before the transaction: on SQLite the pool insert would wait for its write lock.
-    match &outcome {
-        Ok(server) => log.line(LogLevel::Info, format!("Provisioning finished: {} is ready", server.dashboard_url)).await?,
-        Err(ProvisionFailure(reason)) => log.line(LogLevel::Error, format!("Provisioning failed: {reason}")).await?,
+    // Written before the transaction (on SQLite the pool insert would wait for its
+    // write lock), and best effort: the outcome must be recorded even if the log cannot be.
+    let summary = match &outcome {
+        Ok(server) => log.line(LogLevel::Info, format!("Provisioning finished: {} is ready", server.dashboard_url)).await,
+        Err(ProvisionFailure(reason)) => log.line(LogLevel::Error, format!("Provisioning failed: {reason}")).await,
+    };
+    if let Err(err) = summary {
+        tracing::warn!(job_id = %log.job_id, error = %err, "could not write the last provisioning log line");
     }
     let txn = services.db.begin().await?;
     let moved = transition(&txn, log.order_id, OrderStatus::Provisioning, to, extra).await;
