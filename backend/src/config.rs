@@ -54,6 +54,7 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     pub graphql: GraphqlConfig,
     pub log: LogConfig,
+    pub provisioning: ProvisioningConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -90,6 +91,18 @@ pub struct LogConfig {
     pub filter: String,
 }
 
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ProvisioningConfig {
+    /// The pause between steps of the simulated provisioning driver, in ms.
+    pub simulated_step_ms: u64,
+}
+
+impl Default for ProvisioningConfig {
+    fn default() -> Self {
+        Self { simulated_step_ms: 700 }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -110,6 +123,7 @@ impl Default for Config {
             rate_limit: RateLimitConfig { per_minute: 60, auth_per_minute: 10 },
             graphql: GraphqlConfig { max_depth: 12, max_complexity: 2_000, max_body_bytes: 256 * 1024, subscription_recheck_secs: 15 },
             log: LogConfig { format: "text".into(), filter: "info,sqlx=warn,sea_orm=warn".into() },
+            provisioning: ProvisioningConfig::default(),
         }
     }
 }

@@ -7,4 +7,5 @@ pub mod audit;
 pub mod billing;
 pub mod customers;
 pub mod identity;
+pub mod orders;
 pub mod page;

@@ -8,6 +8,8 @@ pub mod context;
 pub mod customers;
 pub mod error;
 pub mod identity;
+pub mod order_types;
+pub mod orders;
 pub mod staff;
 pub mod subscription;
 pub mod transport;
@@ -19,7 +21,14 @@ use async_graphql::{MergedObject, SDLExportOptions, Schema};
 use crate::{auth::rate_limit::Limiter, config::Config, Services};
 
 #[derive(MergedObject, Default)]
-pub struct Query(identity::IdentityQuery, staff::StaffQuery, api_tokens::ApiTokenQuery, customers::CustomerQuery, billing::BillingQuery);
+pub struct Query(
+    identity::IdentityQuery,
+    staff::StaffQuery,
+    api_tokens::ApiTokenQuery,
+    customers::CustomerQuery,
+    billing::BillingQuery,
+    orders::OrderQuery,
+);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
@@ -29,6 +38,7 @@ pub struct Mutation(
     api_tokens::ApiTokenMutation,
     customers::CustomerMutation,
     billing::BillingMutation,
+    orders::OrderMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;

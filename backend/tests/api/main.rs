@@ -7,6 +7,7 @@ mod helpers;
 mod api_tokens;
 mod billing;
 mod customers;
+mod orders;
 mod plumbing;
 mod rate_limits;
 mod sessions;
