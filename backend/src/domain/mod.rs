@@ -3,6 +3,10 @@
 //!
 //! [`Services`]: crate::Services
 
+pub mod agents;
+pub mod approvals;
 pub mod audit;
+pub mod audit_log;
 pub mod identity;
 pub mod page;
+pub mod settings;
