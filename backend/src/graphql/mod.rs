@@ -1,11 +1,14 @@
 //! The GraphQL API: thin resolvers over `domain`, one module per area, merged
 //! into one schema. `schema.graphql` at the repo root is this schema printed.
 
+pub mod agents;
 pub mod api_tokens;
+pub mod approvals;
 pub mod connection;
 pub mod context;
 pub mod error;
 pub mod identity;
+pub mod settings;
 pub mod staff;
 pub mod subscription;
 pub mod transport;
@@ -17,10 +20,25 @@ use async_graphql::{MergedObject, SDLExportOptions, Schema};
 use crate::{auth::rate_limit::Limiter, config::Config, Services};
 
 #[derive(MergedObject, Default)]
-pub struct Query(identity::IdentityQuery, staff::StaffQuery, api_tokens::ApiTokenQuery);
+pub struct Query(
+    identity::IdentityQuery,
+    staff::StaffQuery,
+    api_tokens::ApiTokenQuery,
+    agents::AgentQuery,
+    approvals::ApprovalQuery,
+    settings::SettingsQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::IdentityMutation, two_factor::TwoFactorMutation, staff::StaffMutation, api_tokens::ApiTokenMutation);
+pub struct Mutation(
+    identity::IdentityMutation,
+    two_factor::TwoFactorMutation,
+    staff::StaffMutation,
+    api_tokens::ApiTokenMutation,
+    agents::AgentMutation,
+    approvals::ApprovalMutation,
+    settings::SettingsMutation,
+);
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;
 

@@ -4,10 +4,13 @@
 
 mod helpers;
 
+mod agents;
 mod api_tokens;
+mod approvals;
 mod plumbing;
 mod rate_limits;
 mod sessions;
+mod settings_audit;
 mod setup_and_login;
 mod staff;
 mod subscriptions;
