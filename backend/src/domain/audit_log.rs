@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{audit_event, user};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{sea_query::LikeExpr, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::{
@@ -14,6 +14,19 @@ use crate::{
     error::AppError,
     Services,
 };
+
+/// `LIKE 'prefix%'` with `%`, `_` and `\` in the prefix taken literally.
+pub(crate) fn prefix_like(prefix: &str) -> LikeExpr {
+    let mut pattern = String::with_capacity(prefix.len() + 2);
+    for c in prefix.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    LikeExpr::new(pattern).escape('\\')
+}
 
 /// Which entries to read; every filter is optional.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +62,7 @@ pub async fn list(
     let mut query = audit_event::Entity::find();
     if let Some(action) = filter.action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         query = match action.strip_suffix('.') {
-            Some(family) => query.filter(audit_event::Column::Action.starts_with(format!("{family}."))),
+            Some(family) => query.filter(audit_event::Column::Action.like(prefix_like(&format!("{family}.")))),
             None => query.filter(audit_event::Column::Action.eq(action)),
         };
     }

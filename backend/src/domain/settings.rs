@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::{
     auth::{capability::ManageSettings, Cap, RequestMeta},
-    domain::audit,
+    domain::{audit, audit_log::prefix_like},
     error::{AppError, FieldError},
     Services,
 };
@@ -39,10 +39,7 @@ pub async fn list(services: &Services, _cap: &Cap<ManageSettings>, category: Opt
         if !is_category(category) {
             return Err(AppError::invalid("category", "must be a category name ([a-z][a-z0-9_]*)"));
         }
-        // `_` is a LIKE wildcard, so the prefix narrows and the exact check decides.
-        query = query.filter(system_setting::Column::Key.starts_with(format!("{category}.")));
-        let rows = query.all(&services.db).await?;
-        return Ok(rows.into_iter().filter(|s| s.key.split_once('.').is_some_and(|(c, _)| c == category)).collect());
+        query = query.filter(system_setting::Column::Key.like(prefix_like(&format!("{category}."))));
     }
     Ok(query.all(&services.db).await?)
 }

@@ -25,6 +25,9 @@ async fn admins_bulk_update_settings_by_category() {
         email.data("settings"),
         &json!([{ "key": "email.smtp_host", "value": "smtp.example.com" }, { "key": "email.smtp_port", "value": 2525 }])
     );
+    // `_` in a category is literal, not a LIKE wildcard.
+    app.gql(UPDATE, json!({ "v": { "a_b.k": 1, "axb.k": 2 } }), Some(&admin)).await.data("updateSettings");
+    assert_eq!(app.gql(SETTINGS, json!({ "c": "a_b" }), Some(&admin)).await.data("settings"), &json!([{ "key": "a_b.k", "value": 1 }]));
     let all = app.gql(SETTINGS, json!({}), Some(&admin)).await;
     assert!(all.data("settings").as_array().unwrap().iter().any(|s| s["key"] == "hub.features.beta"));
 
@@ -36,7 +39,7 @@ async fn admins_bulk_update_settings_by_category() {
             Some(&admin),
         )
         .await;
-    assert_eq!(audit.data("auditLog.totalCount"), 2);
+    assert_eq!(audit.data("auditLog.totalCount"), 3);
     let text = audit.data("auditLog.edges").to_string();
     assert!(text.contains("email.smtp_password") && !text.contains("s3cret") && text.contains("admin@example.com"));
 }

@@ -135,6 +135,7 @@ pub(crate) fn parse_agent_name(field: &str, input: &str) -> Result<String, Field
     }
 }
 
+/// An autonomy level: 1 (asks for everything) to 4.
 pub(crate) fn check_autonomy(field: &str, level: i32) -> Result<(), FieldError> {
     if (1..=4).contains(&level) {
         Ok(())
