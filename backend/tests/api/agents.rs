@@ -220,3 +220,30 @@ async fn batch_loading_keeps_to_the_customers_own_orders() {
     assert_eq!(map.get(&a_order).map(Vec::len), Some(2));
     assert!(!map.contains_key(&b_order));
 }
+
+#[tokio::test]
+async fn racing_updates_to_one_agent_both_land() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let (a_token, a) = customer(&app, "a@example.com").await;
+    let order = order_of(&app, a).await;
+    let id = app.gql(DEPLOY, json!({ "o": order, "i": { "role": "marketing" } }), Some(&owner)).await.data("deployAgent.id").clone();
+    for round in 1..=3 {
+        let (x, y) = tokio::join!(
+            app.gql(UPDATE, json!({ "id": id, "i": { "name": format!("Round {round}") } }), Some(&owner)),
+            app.gql(UPDATE, json!({ "id": id, "i": { "soulMd": format!("# Round {round}") } }), Some(&a_token)),
+        );
+        x.data("updateAgent");
+        y.data("updateAgent");
+        let agent = hub::domain::agents::by_orders(&app.services, &staff_cap(&app, &owner).await, &[order]).await.unwrap();
+        let agent = &agent[&order][0];
+        assert_eq!((agent.name.as_str(), agent.soul_md.as_str()), (format!("Round {round}").as_str(), format!("# Round {round}").as_str()));
+    }
+    assert_eq!(config_version(&app, order).await, 7);
+}
+
+async fn staff_cap(app: &TestApp, token: &str) -> hub::auth::Cap<hub::auth::capability::ReadAgents> {
+    let bearer = format!("Bearer {token}");
+    let actor = hub::auth::authenticate::resolve(&app.services.db, &app.services.jwt, Some(&bearer)).await.unwrap();
+    actor.grant().unwrap()
+}

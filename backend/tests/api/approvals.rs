@@ -139,3 +139,21 @@ async fn stale_approvals_expire_and_cannot_be_decided() {
     assert_eq!(app.gql(DECIDE, json!({ "id": overdue, "a": "APPROVE" }), Some(&owner)).await.code(), "CONFLICT");
     assert_eq!(app.gql(DECIDE, json!({ "id": fresh, "a": "APPROVE" }), Some(&owner)).await.data("decideApproval.status"), "APPROVED");
 }
+
+#[tokio::test]
+async fn racing_deciders_cannot_both_win() {
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let (a_token, a) = customer(&app, "a@example.com").await;
+    let order = order_of(&app, a).await;
+    for _ in 0..3 {
+        let id = requested(&app, order, "file_delete").await;
+        let (x, y) = tokio::join!(
+            app.gql(DECIDE, json!({ "id": id, "a": "APPROVE" }), Some(&owner)),
+            app.gql(DECIDE, json!({ "id": id, "a": "DENY" }), Some(&a_token)),
+        );
+        let mut outcomes = [x, y].map(|r| if r.body["errors"].is_null() { "won".to_owned() } else { r.code().to_owned() });
+        outcomes.sort();
+        assert_eq!(outcomes, ["CONFLICT", "won"]);
+    }
+}

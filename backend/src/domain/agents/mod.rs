@@ -59,13 +59,18 @@ pub(crate) async fn find_order<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> 
 }
 
 /// Adds one to the order's `config_version` in the caller's transaction, so a
-/// tenant polling it sees every agent change exactly once.
+/// tenant polling it sees every agent change; `NOT_FOUND` when there is no such
+/// order. Agent writes do this first: the row lock it takes (the write lock on
+/// SQLite) serialises changes to one order's agents, so none is lost.
 pub(crate) async fn bump_config_version<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<(), AppError> {
-    order::Entity::update_many()
+    let bumped = order::Entity::update_many()
         .col_expr(order::Column::ConfigVersion, Expr::col(order::Column::ConfigVersion).add(1))
         .filter(order::Column::Id.eq(order_id))
         .exec(conn)
         .await?;
+    if bumped.rows_affected == 0 {
+        return Err(AppError::NotFound("no such order".into()));
+    }
     Ok(())
 }
 

@@ -61,7 +61,7 @@ pub async fn deploy(
     let template = template.expect("checked above");
 
     let txn = services.db.begin().await?;
-    find_order(&txn, order_id).await?;
+    bump_config_version(&txn, order_id).await?;
     let taken = agent_config::Entity::find()
         .filter(agent_config::Column::OrderId.eq(order_id))
         .filter(agent_config::Column::AgentId.eq(&agent_id))
@@ -95,7 +95,6 @@ pub async fn deploy(
         Err(e) if is_unique_violation(&e) => return Err(duplicate(&agent_id)),
         Err(e) => return Err(e.into()),
     };
-    bump_config_version(&txn, order_id).await?;
     audit::record(
         &txn,
         audit::Entry::new(Some(cap.user_id()), "agent.deployed", meta)
@@ -138,13 +137,27 @@ pub async fn tune(
     apply(services, cap, id, changes, meta).await
 }
 
-/// Loads the agent for a change: `NOT_FOUND` when missing or out of the holder's reach.
-async fn reachable<P: Permission>(txn: &DatabaseTransaction, cap: &Cap<P>, id: Uuid) -> Result<agent_config::Model, AppError> {
-    let agent = agent_config::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::NotFound("no such agent".into()))?;
+fn no_agent() -> AppError {
+    AppError::NotFound("no such agent".into())
+}
+
+/// Opens the transaction for a change to agent `id`: checks the holder reaches it
+/// (`NOT_FOUND` otherwise), bumps its order's version first (which serialises
+/// writers, see [`bump_config_version`]), then reads the agent as it now stands.
+async fn begin_change<P: Permission>(
+    services: &Services,
+    cap: &Cap<P>,
+    id: Uuid,
+) -> Result<(DatabaseTransaction, agent_config::Model), AppError> {
+    // An agent never moves to another order, so this read outside the transaction is safe.
+    let order_id = agent_config::Entity::find_by_id(id).one(&services.db).await?.ok_or_else(no_agent)?.order_id;
     if cap.customer_scope().is_some() {
-        cap.ensure_reaches(find_order(txn, agent.order_id).await?.customer_id)?;
+        cap.ensure_reaches(find_order(&services.db, order_id).await?.customer_id)?;
     }
-    Ok(agent)
+    let txn = services.db.begin().await?;
+    bump_config_version(&txn, order_id).await?;
+    let agent = agent_config::Entity::find_by_id(id).one(&txn).await?.ok_or_else(no_agent)?;
+    Ok((txn, agent))
 }
 
 async fn apply<P: Permission>(
@@ -154,8 +167,7 @@ async fn apply<P: Permission>(
     changes: AgentChanges,
     meta: &RequestMeta,
 ) -> Result<agent_config::Model, AppError> {
-    let txn = services.db.begin().await?;
-    let agent = reachable(&txn, cap, id).await?;
+    let (txn, agent) = begin_change(services, cap, id).await?;
     let changed = changed_fields(&changes);
     let next = changes.apply(&agent)?;
     let order_id = agent.order_id;
@@ -170,7 +182,6 @@ async fn apply<P: Permission>(
     active.is_active = Set(next.is_active);
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
-    bump_config_version(&txn, order_id).await?;
     // Field names only: a SOUL.md can be long and is the customer's text.
     audit::record(
         &txn,
@@ -200,13 +211,11 @@ fn changed_fields(c: &AgentChanges) -> Vec<&'static str> {
 
 /// Removes an agent from its order; returns it as it was.
 pub async fn remove(services: &Services, cap: &Cap<ManageAgents>, id: Uuid, meta: &RequestMeta) -> Result<agent_config::Model, AppError> {
-    let txn = services.db.begin().await?;
-    let agent = reachable(&txn, cap, id).await?;
+    let (txn, agent) = begin_change(services, cap, id).await?;
     let deleted = agent_config::Entity::delete_many().filter(agent_config::Column::Id.eq(id)).exec(&txn).await?;
     if deleted.rows_affected != 1 {
-        return Err(AppError::NotFound("no such agent".into()));
+        return Err(no_agent());
     }
-    bump_config_version(&txn, agent.order_id).await?;
     audit::record(
         &txn,
         audit::Entry::new(Some(cap.user_id()), "agent.removed", meta)

@@ -40,8 +40,10 @@ pub async fn decide(
     if let Some(customer) = cap.customer_scope() {
         find = find.filter(command_approval::Column::OrderId.in_subquery(orders_of(customer)));
     }
+    // Reach is checked before the transaction so that its first statement is the
+    // guarded write (on SQLite a read first could not upgrade to a write under load).
+    let approval = find.one(&services.db).await?.ok_or_else(|| AppError::NotFound("no such approval".into()))?;
     let txn = services.db.begin().await?;
-    let approval = find.one(&txn).await?.ok_or_else(|| AppError::NotFound("no such approval".into()))?;
     let now = Utc::now();
     let status = match decision {
         Decision::Approve => ApprovalStatus::Approved,
@@ -59,8 +61,9 @@ pub async fn decide(
         .exec(&txn)
         .await?;
     if claimed.rows_affected != 1 {
-        let why = match approval.status {
-            ApprovalStatus::Pending if approval.expires_at > now => "was decided meanwhile",
+        let current = command_approval::Entity::find_by_id(id).one(&txn).await?.map_or(approval.status, |a| a.status);
+        let why = match current {
+            ApprovalStatus::Pending if approval.expires_at > now => "changed meanwhile",
             ApprovalStatus::Pending | ApprovalStatus::Expired => "has expired",
             ApprovalStatus::Approved => "was already approved",
             ApprovalStatus::Denied => "was already denied",
