@@ -3,9 +3,13 @@
 //!
 //! [`Services`]: crate::Services
 
+pub mod agents;
+pub mod approvals;
 pub mod audit;
+pub mod audit_log;
 pub mod billing;
 pub mod customers;
 pub mod identity;
 pub mod orders;
 pub mod page;
+pub mod settings;

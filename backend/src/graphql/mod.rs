@@ -1,7 +1,9 @@
 //! The GraphQL API: thin resolvers over `domain`, one module per area, merged
 //! into one schema. `schema.graphql` at the repo root is this schema printed.
 
+pub mod agents;
 pub mod api_tokens;
+pub mod approvals;
 pub mod billing;
 pub mod connection;
 pub mod context;
@@ -10,6 +12,7 @@ pub mod error;
 pub mod identity;
 pub mod order_types;
 pub mod orders;
+pub mod settings;
 pub mod staff;
 pub mod subscription;
 pub mod transport;
@@ -28,6 +31,9 @@ pub struct Query(
     customers::CustomerQuery,
     billing::BillingQuery,
     orders::OrderQuery,
+    agents::AgentQuery,
+    approvals::ApprovalQuery,
+    settings::SettingsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,6 +45,9 @@ pub struct Mutation(
     customers::CustomerMutation,
     billing::BillingMutation,
     orders::OrderMutation,
+    agents::AgentMutation,
+    approvals::ApprovalMutation,
+    settings::SettingsMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;

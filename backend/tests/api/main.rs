@@ -4,13 +4,16 @@
 
 mod helpers;
 
+mod agents;
 mod api_tokens;
+mod approvals;
 mod billing;
 mod customers;
 mod orders;
 mod plumbing;
 mod rate_limits;
 mod sessions;
+mod settings_audit;
 mod setup_and_login;
 mod staff;
 mod subscriptions;
