@@ -25,8 +25,9 @@ pub enum CustomerStatus {
     Cancelled,
 }
 
-/// A customer account and its business record.
+/// A customer account and its business record (nested fields: `graphql/nested.rs`).
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Customer {
     pub id: Uuid,
     pub email: String,

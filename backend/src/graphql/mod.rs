@@ -10,6 +10,8 @@ pub mod context;
 pub mod customers;
 pub mod error;
 pub mod identity;
+pub mod loaders;
+pub mod nested;
 pub mod order_types;
 pub mod orders;
 pub mod settings;

@@ -63,8 +63,9 @@ pub enum RemoteCommandStatus {
     Cancelled,
 }
 
-/// One tenant server a customer bought (spec 001 §4.3).
+/// One tenant server a customer bought (spec 001 §4.3; nested fields: `graphql/nested.rs`).
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Order {
     pub id: Uuid,
     /// The customer account (`customers.id`, also their user id).

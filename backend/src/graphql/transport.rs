@@ -14,7 +14,7 @@ use axum::{
 };
 use serde_json::json;
 
-use super::{context::RequestContext, HubSchema};
+use super::{context::RequestContext, loaders::Loaders, HubSchema};
 use crate::{
     auth::{authenticate, rate_limit::Decision, Actor, RequestMeta},
     error::AppError,
@@ -59,8 +59,9 @@ pub async fn execute(State(state): State<GraphqlState>, ConnectInfo(peer): Conne
         Err(e) => return graphql_error(AppError::invalid("body", format!("not a GraphQL request in JSON: {e}")), Some(decision)),
     };
     let refresh_cookie = cookie_value(&parts.headers, super::identity::REFRESH_COOKIE);
+    let loaders = Loaders::new(&state.services, &actor);
     let context = RequestContext { actor, meta, refresh_cookie, authorization: authorization.map(str::to_owned) };
-    let mut response = state.schema.execute(gql_request.data(context)).await;
+    let mut response = state.schema.execute(gql_request.data(context).data(loaders)).await;
     // Parse, validation, depth and complexity errors come from the engine without a
     // code; they are all faults of the request.
     for error in &mut response.errors {
@@ -114,6 +115,7 @@ pub async fn websocket(
                     return Err(err.extend());
                 }
                 let mut data = Data::default();
+                data.insert(Loaders::new(&services, &actor));
                 data.insert(RequestContext { actor, meta, refresh_cookie: None, authorization });
                 Ok(data)
             })

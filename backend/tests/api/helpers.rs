@@ -1,6 +1,12 @@
 //! `spawn_app` and request helpers shared by the API tests.
 
-use std::net::SocketAddr;
+use std::{
+    net::SocketAddr,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+};
 
 use base64::{engine::general_purpose::STANDARD, Engine};
 use hub::{config::Config, Services};
@@ -14,6 +20,8 @@ pub const OWNER_PASSWORD: &str = "owner-password-1";
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// SQL statements the app has sent so far (reset it with `store(0)`).
+    pub statements: Arc<AtomicUsize>,
     pub client: reqwest::Client,
     pub services: Services,
     _dir: tempfile::TempDir,
@@ -67,7 +75,12 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     config.database_url = hub::config::SecretString::new(database_url(dir.path()).await);
     tweak(&mut config);
 
-    let services = Services::start(config).await.expect("services start");
+    let mut services = Services::start(config).await.expect("services start");
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    services.db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();
@@ -80,7 +93,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         .expect("server runs");
     });
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    TestApp { addr, client, services, _dir: dir, _shutdown: tx }
+    TestApp { addr, statements, client, services, _dir: dir, _shutdown: tx }
 }
 
 async fn database_url(dir: &std::path::Path) -> String {

@@ -9,6 +9,7 @@ mod api_tokens;
 mod approvals;
 mod billing;
 mod customers;
+mod nested_loading;
 mod orders;
 mod plumbing;
 mod rate_limits;
