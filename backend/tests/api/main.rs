@@ -9,6 +9,7 @@ mod api_tokens;
 mod approvals;
 mod billing;
 mod customers;
+mod demo;
 mod nested_loading;
 mod orders;
 mod plumbing;

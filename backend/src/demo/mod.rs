@@ -1,5 +1,8 @@
-//! Demo data for trying Hub out: an OWNER, an ADMIN and a customer. Idempotent; the passwords are fixed and public, so never run it
+//! Demo data for trying Hub out: an OWNER, an ADMIN and a customer with a small
+//! business (see [`business`]). Idempotent; the passwords are fixed and public, so never run it
 //! against a real deployment.
+
+mod business;
 
 use entity::{AccountKind, StaffRole};
 
@@ -54,6 +57,11 @@ pub async fn seed(services: &Services) -> Result<DemoReport, AppError> {
             accounts::insert(&services.db, new).await?;
         }
         lines.push(format!("{label}  {address} / {pw}"));
+    }
+    if let Some(customer) = accounts::find_by_email(&services.db, CUSTOMER_EMAIL).await? {
+        if business::seed(services, customer.id).await? {
+            lines.push("          the customer has a PRO subscription, two orders, two agents and a pending approval".into());
+        }
     }
     Ok(DemoReport { lines })
 }
