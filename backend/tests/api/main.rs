@@ -7,6 +7,7 @@ mod helpers;
 mod agents;
 mod api_tokens;
 mod approvals;
+mod authorization_matrix;
 mod billing;
 mod customers;
 mod demo;

@@ -1,0 +1,405 @@
+//! The authorization matrix of the control plane (CONTRACT.md §2): every query and
+//! mutation, called as each role against objects of customer A, must give the
+//! outcome written in [`MATRIX`]. One app serves the whole matrix; an operation that
+//! consumes or changes its target gets a fresh one per cell, so that the cells do
+//! not depend on one another or on their order. Every mismatch is collected and
+//! reported at once.
+
+use std::{fmt, time::Duration};
+
+use chrono::Utc;
+use entity::{order, AutomationMode, OrderStatus};
+use hub::domain::approvals::{self, ApprovalRequest};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::customers::{create_customer, signed_in_customer};
+use crate::helpers::*;
+
+/// What a cell must answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// No errors, and data present (a list or connection with at least one item).
+    Allow,
+    /// No errors, but the list or connection is empty: none of A's rows show.
+    Empty,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+}
+
+use Outcome::{Allow as A, Empty as E, Forbidden as F, NotFound as N, Unauthorized as U};
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            A => "ALLOW",
+            E => "ALLOW (empty)",
+            F => "FORBIDDEN",
+            N => "NOT_FOUND",
+            U => "UNAUTHORIZED",
+        })
+    }
+}
+
+/// The callers, in the order of a row's outcomes.
+const ROLES: [&str; 7] = ["OWNER", "ADMIN", "MANAGER", "SUPPORT", "customer A", "customer B", "anonymous"];
+
+/// The target a cell needs for itself, made just before the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fresh {
+    /// The shared fixture is enough (reads, and writes that leave it as it was).
+    Nothing,
+    /// A PAYMENT_CONFIRMED order of customer A.
+    PaidOrder,
+    /// An agent on A's order.
+    Agent,
+    /// A PENDING approval on A's order.
+    PendingApproval,
+    /// A new customer account (a founding-member seat is granted once per customer).
+    Customer,
+}
+
+/// The objects of the fixture, all customer A's unless named otherwise.
+struct Fixture {
+    customer_a: Uuid,
+    /// FULFILLED by one provisioning run, with a remote command queued.
+    order: Uuid,
+    agent: Uuid,
+    /// PENDING; nobody decides it.
+    approval: Uuid,
+    plan: Uuid,
+    plan_name: String,
+}
+
+/// One cell's own data: a number unique in the run, and its fresh target if any.
+struct Cell {
+    n: usize,
+    fresh: Uuid,
+}
+
+struct Row {
+    /// How the failure list names the row.
+    name: &'static str,
+    /// The top-level field the operation answers in.
+    field: &'static str,
+    query: &'static str,
+    fresh: Fresh,
+    vars: fn(&Fixture, &Cell) -> Value,
+    /// OWNER, ADMIN, MANAGER, SUPPORT, customer A, customer B, anonymous.
+    expect: [Outcome; 7],
+}
+
+/// The matrix. Per CONTRACT.md §2 and `auth/capability.rs`: staff-only operations
+/// answer FORBIDDEN to customers; an object of A that B may not reach answers
+/// NOT_FOUND (B learns nothing about whether it exists); anonymous callers are
+/// always UNAUTHORIZED.
+#[rustfmt::skip]
+static MATRIX: &[Row] = &[
+    // Customers: staff read all, a customer only their own record.
+    Row { name: "customers", field: "customers", fresh: Fresh::Nothing,
+        query: "query { customers(first: 5) { totalCount edges { node { id } } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, F, F, U] },
+    Row { name: "customer", field: "customer", fresh: Fresh::Nothing,
+        query: "query($id: UUID!) { customer(id: $id) { id email } }",
+        vars: |f, _| json!({ "id": f.customer_a }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "createCustomer", field: "createCustomer", fresh: Fresh::Nothing,
+        query: "mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } } }",
+        vars: |_, c| json!({ "i": { "email": format!("matrix-{}@example.com", c.n), "name": "Matrix Customer" } }),
+        expect: [A, A, F, F, F, F, U] },
+    Row { name: "updateCustomer", field: "updateCustomer", fresh: Fresh::Nothing,
+        query: "mutation($id: UUID!) { updateCustomer(id: $id, input: { company: \"Acme\" }) { id } }",
+        vars: |f, _| json!({ "id": f.customer_a }),
+        expect: [A, A, A, F, F, F, U] },
+
+    // Billing: the active plans for anyone signed in; the rest is ADMIN and above,
+    // but for reading a subscription, which goes with reading the customer.
+    Row { name: "plans", field: "plans", fresh: Fresh::Nothing,
+        query: "query { plans { id } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, A, U] },
+    Row { name: "plans(includeInactive)", field: "plans", fresh: Fresh::Nothing,
+        query: "query { plans(includeInactive: true) { id } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, F, F, F, F, U] },
+    Row { name: "updatePlan", field: "updatePlan", fresh: Fresh::Nothing,
+        query: "mutation($id: UUID!, $n: String!) { updatePlan(id: $id, input: { name: $n }) { id } }",
+        vars: |f, _| json!({ "id": f.plan, "n": f.plan_name }),
+        expect: [A, A, F, F, F, F, U] },
+    Row { name: "subscription", field: "subscription", fresh: Fresh::Nothing,
+        query: "query($c: UUID!) { subscription(customerId: $c) { id status } }",
+        vars: |f, _| json!({ "c": f.customer_a }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "setSubscription", field: "setSubscription", fresh: Fresh::Nothing,
+        query: "mutation($c: UUID!, $p: UUID!) { setSubscription(customerId: $c, planId: $p, status: ACTIVE) { id } }",
+        vars: |f, _| json!({ "c": f.customer_a, "p": f.plan }),
+        expect: [A, A, F, F, F, F, U] },
+    Row { name: "grantFoundingMember", field: "grantFoundingMember", fresh: Fresh::Customer,
+        query: "mutation($c: UUID!, $e: DateTime!) { grantFoundingMember(customerId: $c, tokenMultiplier: 2, expiresAt: $e) { id } }",
+        vars: |_, c| json!({ "c": c.fresh, "e": Utc::now() + chrono::Duration::days(365) }),
+        expect: [A, A, F, F, F, F, U] },
+
+    // Orders: staff read all, a customer their own; changes are MANAGER and above.
+    Row { name: "orders", field: "orders", fresh: Fresh::Nothing,
+        query: "query { orders(first: 5) { totalCount edges { node { id } } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, E, U] },
+    Row { name: "order", field: "order", fresh: Fresh::Nothing,
+        query: "query($id: UUID!) { order(id: $id) { id status } }",
+        vars: |f, _| json!({ "id": f.order }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "createOrder", field: "createOrder", fresh: Fresh::Nothing,
+        query: "mutation($i: CreateOrderInput!) { createOrder(input: $i) { id } }",
+        vars: |f, c| json!({ "i": { "customerId": f.customer_a, "tier": "Build", "domain": format!("matrix-{}.example.com", c.n) } }),
+        expect: [A, A, A, F, F, F, U] },
+    Row { name: "updateOrder", field: "updateOrder", fresh: Fresh::Nothing,
+        query: "mutation($id: UUID!) { updateOrder(id: $id, input: { tier: \"Build\" }) { id } }",
+        vars: |f, _| json!({ "id": f.order }),
+        expect: [A, A, A, F, F, F, U] },
+    Row { name: "setAutomationMode", field: "setAutomationMode", fresh: Fresh::Nothing,
+        query: "mutation($id: UUID!) { setAutomationMode(id: $id, mode: MANUAL) { id } }",
+        vars: |f, _| json!({ "id": f.order }),
+        expect: [A, A, A, F, F, F, U] },
+    Row { name: "provisionOrder", field: "provisionOrder", fresh: Fresh::PaidOrder,
+        query: "mutation($id: UUID!) { provisionOrder(id: $id) { id } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [A, A, A, F, F, F, U] },
+    Row { name: "cancelOrder", field: "cancelOrder", fresh: Fresh::PaidOrder,
+        query: "mutation($id: UUID!) { cancelOrder(id: $id) { id } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [A, A, A, F, F, F, U] },
+    Row { name: "markOrderAwaitingDns", field: "markOrderAwaitingDns", fresh: Fresh::PaidOrder,
+        query: "mutation($id: UUID!) { markOrderAwaitingDns(id: $id) { id } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [A, A, A, F, F, F, U] },
+    Row { name: "provisioningJobs", field: "provisioningJobs", fresh: Fresh::Nothing,
+        query: "query($o: UUID!) { provisioningJobs(orderId: $o) { id } }",
+        vars: |f, _| json!({ "o": f.order }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "provisioningLog", field: "provisioningLog", fresh: Fresh::Nothing,
+        query: "query($o: UUID!) { provisioningLog(orderId: $o, first: 5) { totalCount } }",
+        vars: |f, _| json!({ "o": f.order }),
+        expect: [A, A, A, A, A, N, U] },
+
+    // Remote commands: SUPPORT and above queue them; reading goes with the order.
+    Row { name: "queueRemoteCommand", field: "queueRemoteCommand", fresh: Fresh::Nothing,
+        query: "mutation($o: UUID!) { queueRemoteCommand(orderId: $o, command: RESTART_SERVICE) { id } }",
+        vars: |f, _| json!({ "o": f.order }),
+        expect: [A, A, A, A, F, F, U] },
+    Row { name: "remoteCommands", field: "remoteCommands", fresh: Fresh::Nothing,
+        query: "query($o: UUID!) { remoteCommands(orderId: $o, first: 5) { totalCount } }",
+        vars: |f, _| json!({ "o": f.order }),
+        expect: [A, A, A, A, A, N, U] },
+
+    // Agents: staff read all, a customer their own orders'; ADMIN and above change
+    // them, and a customer may tune their own agents' behaviour fields only.
+    Row { name: "agentTemplates", field: "agentTemplates", fresh: Fresh::Nothing,
+        query: "query { agentTemplates { role } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, A, U] },
+    Row { name: "agents", field: "agents", fresh: Fresh::Nothing,
+        query: "query($o: UUID!) { agents(orderId: $o) { id } }",
+        vars: |f, _| json!({ "o": f.order }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "deployAgent", field: "deployAgent", fresh: Fresh::Nothing,
+        query: "mutation($o: UUID!, $i: DeployAgentInput!) { deployAgent(orderId: $o, input: $i) { id } }",
+        vars: |f, c| json!({ "o": f.order, "i": { "role": "sales", "agentId": format!("matrix-{}", c.n) } }),
+        expect: [A, A, F, F, F, F, U] },
+    // Staff-only fields are refused to customers before the agent is looked up,
+    // so B learns nothing either way.
+    Row { name: "updateAgent (staff fields)", field: "updateAgent", fresh: Fresh::Nothing,
+        query: "mutation($id: UUID!) { updateAgent(id: $id, input: { name: \"Matrix Secretary\", isActive: true }) { id } }",
+        vars: |f, _| json!({ "id": f.agent }),
+        expect: [A, A, F, F, F, F, U] },
+    Row { name: "updateAgent (customer fields)", field: "updateAgent", fresh: Fresh::Nothing,
+        query: "mutation($id: UUID!) { updateAgent(id: $id, input: { soulMd: \"# Matrix\", autonomyLevel: 2, externalCommsUnlocks: {} }) { id } }",
+        vars: |f, _| json!({ "id": f.agent }),
+        expect: [A, A, F, F, A, N, U] },
+    Row { name: "removeAgent", field: "removeAgent", fresh: Fresh::Agent,
+        query: "mutation($id: UUID!) { removeAgent(id: $id) { id } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [A, A, F, F, F, F, U] },
+
+    // Approvals: staff read all, a customer their own; ADMIN and above or the
+    // owning customer decide.
+    Row { name: "approvals", field: "approvals", fresh: Fresh::Nothing,
+        query: "query { approvals(first: 5) { totalCount edges { node { id } } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, E, U] },
+    Row { name: "approval", field: "approval", fresh: Fresh::Nothing,
+        query: "query($id: UUID!) { approval(id: $id) { id toolArgs } }",
+        vars: |f, _| json!({ "id": f.approval }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "decideApproval", field: "decideApproval", fresh: Fresh::PendingApproval,
+        query: "mutation($id: UUID!) { decideApproval(id: $id, action: DENY, reason: \"matrix\") { id status } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [A, A, F, F, A, N, U] },
+
+    // Settings and the audit log: ADMIN and above.
+    Row { name: "settings", field: "settings", fresh: Fresh::Nothing,
+        query: "query { settings { key } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, F, F, F, F, U] },
+    Row { name: "updateSettings", field: "updateSettings", fresh: Fresh::Nothing,
+        query: "mutation($v: JSON!) { updateSettings(values: $v) { key } }",
+        vars: |_, _| json!({ "v": { "ui.matrix_probe": true } }),
+        expect: [A, A, F, F, F, F, U] },
+    Row { name: "auditLog", field: "auditLog", fresh: Fresh::Nothing,
+        query: "query { auditLog(first: 5) { totalCount edges { node { id action } } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, F, F, F, F, U] },
+];
+
+/// What a cell actually answered, in the terms of [`Outcome`] where it can be.
+fn observed(res: &Gql, field: &str) -> String {
+    if let Some(errors) = res.body["errors"].as_array() {
+        let code = errors.first().and_then(|e| e["extensions"]["code"].as_str()).unwrap_or("NO_CODE");
+        return code.to_owned();
+    }
+    let data = &res.body["data"][field];
+    let empty = match data {
+        Value::Null => return "NO_DATA".into(),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.get("totalCount").is_some_and(|t| t == 0),
+        _ => false,
+    };
+    (if empty { E } else { A }).to_string()
+}
+
+/// A PAYMENT_CONFIRMED, MANUAL order of `customer_id`, written directly.
+async fn paid_order(app: &TestApp, customer_id: Uuid) -> Uuid {
+    let now = Utc::now();
+    let id = Uuid::new_v4();
+    order::ActiveModel {
+        id: Set(id),
+        customer_id: Set(customer_id),
+        plan_id: Set(None),
+        status: Set(OrderStatus::PaymentConfirmed),
+        tier: Set("Build".into()),
+        domain: Set(format!("{}.example.com", id.simple())),
+        tools: Set(json!(["ghost"])),
+        server_ip: Set(None),
+        ssh_port: Set(None),
+        automation_mode: Set(AutomationMode::Manual),
+        dashboard_url: Set(None),
+        portainer_url: Set(None),
+        config_version: Set(0),
+        failure_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        fulfilled_at: Set(None),
+    }
+    .insert(&app.services.db)
+    .await
+    .unwrap();
+    id
+}
+
+async fn pending_approval(app: &TestApp, order: Uuid) -> Uuid {
+    let ask = ApprovalRequest {
+        agent_id: "it-admin".into(),
+        command_class: "red".into(),
+        tool_name: "file_delete".into(),
+        tool_args: json!({ "path": "/opt/letsbe/tmp/*" }),
+        human_readable: "IT Admin wants to delete temporary files".into(),
+    };
+    approvals::request(&app.services, order, ask).await.unwrap().id
+}
+
+async fn deploy(app: &TestApp, owner: &str, order: Uuid, role: &str, agent_id: &str) -> Uuid {
+    let res = app
+        .gql(
+            "mutation($o: UUID!, $i: DeployAgentInput!) { deployAgent(orderId: $o, input: $i) { id } }",
+            json!({ "o": order, "i": { "role": role, "agentId": agent_id } }),
+            Some(owner),
+        )
+        .await;
+    res.data("deployAgent.id").as_str().unwrap().parse().unwrap()
+}
+
+/// Waits until the order has left PROVISIONING; returns its status.
+async fn settled(app: &TestApp, id: Uuid) -> OrderStatus {
+    for _ in 0..500 {
+        let found = order::Entity::find_by_id(id).one(&app.services.db).await.unwrap().unwrap();
+        if found.status != OrderStatus::Provisioning {
+            return found.status;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("order {id} is still PROVISIONING");
+}
+
+#[tokio::test]
+async fn every_control_plane_operation_answers_each_role_as_the_contract_says() {
+    let app = spawn_app_with(|c| {
+        c.provisioning.simulated_step_ms = 1;
+        c.rate_limit.per_minute = 10_000;
+    })
+    .await;
+    let owner = app.setup_owner().await;
+    let admin = app.invite_and_accept(&owner, "admin@example.com", "ADMIN").await;
+    let manager = app.invite_and_accept(&owner, "manager@example.com", "MANAGER").await;
+    let support = app.invite_and_accept(&owner, "support@example.com", "SUPPORT").await;
+    let (a_id, a_token) = signed_in_customer(&app, &owner, "a@example.com").await;
+    let (_, b_token) = signed_in_customer(&app, &owner, "b@example.com").await;
+    let customer_a: Uuid = a_id.parse().unwrap();
+
+    // Customer A: a subscription, an order provisioned once with a command queued,
+    // an agent, a pending approval; and one setting, so that every read has data.
+    let plans = app.gql("query { plans { id name } }", json!({}), Some(&owner)).await;
+    let plan = &plans.data("plans")[0];
+    let (plan, plan_name) = (plan["id"].as_str().unwrap().parse().unwrap(), plan["name"].as_str().unwrap().to_owned());
+    app.gql(
+        "mutation($c: UUID!, $p: UUID!) { setSubscription(customerId: $c, planId: $p, status: ACTIVE) { id } }",
+        json!({ "c": customer_a, "p": plan }),
+        Some(&owner),
+    )
+    .await
+    .data("setSubscription.id");
+    let order = paid_order(&app, customer_a).await;
+    app.gql("mutation($id: UUID!) { provisionOrder(id: $id) { id } }", json!({ "id": order }), Some(&owner))
+        .await
+        .data("provisionOrder.id");
+    assert_eq!(settled(&app, order).await, OrderStatus::Fulfilled);
+    app.gql("mutation($o: UUID!) { queueRemoteCommand(orderId: $o, command: RELOAD_CONFIG) { id } }", json!({ "o": order }), Some(&owner))
+        .await
+        .data("queueRemoteCommand.id");
+    let agent = deploy(&app, &owner, order, "secretary", "secretary").await;
+    let approval = pending_approval(&app, order).await;
+    app.gql("mutation($v: JSON!) { updateSettings(values: $v) { key } }", json!({ "v": { "ui.matrix_seed": 1 } }), Some(&owner))
+        .await
+        .data("updateSettings");
+    let fixture = Fixture { customer_a, order, agent, approval, plan, plan_name };
+
+    let tokens: [Option<&str>; 7] = [Some(&owner), Some(&admin), Some(&manager), Some(&support), Some(&a_token), Some(&b_token), None];
+    let mut n = 0;
+    let mut mismatches = Vec::new();
+    for row in MATRIX {
+        for (who, (token, expected)) in tokens.iter().zip(row.expect).enumerate() {
+            n += 1;
+            let fresh = match row.fresh {
+                Fresh::Nothing => Uuid::nil(),
+                Fresh::PaidOrder => paid_order(&app, customer_a).await,
+                Fresh::Agent => deploy(&app, &owner, order, "marketing", &format!("fresh-{n}")).await,
+                Fresh::PendingApproval => pending_approval(&app, order).await,
+                Fresh::Customer => {
+                    let (id, _) = create_customer(&app, &owner, &format!("fresh-{n}@example.com"), None).await;
+                    id.parse().unwrap()
+                }
+            };
+            let res = app.gql(row.query, (row.vars)(&fixture, &Cell { n, fresh }), *token).await;
+            let got = observed(&res, row.field);
+            let denied = matches!(expected, F | N | U);
+            let leaked = denied && !res.body["data"][row.field].is_null();
+            if got != expected.to_string() || leaked {
+                let leak = if leaked { " (and returned data)" } else { "" };
+                let message = res.message();
+                mismatches.push(format!("{:<30} {:<11} expected {:<13} got {got}{leak}  {message}", row.name, ROLES[who], expected));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{} of {n} cells differ from the matrix:\n{}", mismatches.len(), mismatches.join("\n"));
+}
