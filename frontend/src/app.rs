@@ -3,9 +3,11 @@
 
 use crate::auth::Auth;
 use crate::components::layout::SignedInLayout;
+use crate::pages::customers::{detail::CustomerDetailPage, CustomersPage};
+use crate::pages::orders::{detail::OrderDetailPage, OrdersPage};
 use crate::pages::{
     accept_invitation::AcceptInvitationPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage,
-    setup::SetupPage,
+    set_password::SetPasswordPage, setup::SetupPage,
 };
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -23,10 +25,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/accept-invitation") view=AcceptInvitationPage/>
+                <Route path=path!("/set-password") view=SetPasswordPage/>
                 // Everything else needs a session; the layout enforces it.
                 <ParentRoute path=path!("") view=SignedInLayout>
                     <Route path=path!("") view=DashboardPage/>
                     <Route path=path!("security") view=SecurityPage/>
+                    <Route path=path!("customers") view=CustomersPage/>
+                    <Route path=path!("customers/:id") view=CustomerDetailPage/>
+                    <Route path=path!("orders") view=OrdersPage/>
+                    <Route path=path!("orders/:id") view=OrderDetailPage/>
                 </ParentRoute>
             </Routes>
         </Router>

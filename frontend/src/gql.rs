@@ -17,7 +17,13 @@ use graphql_client::GraphQLQuery;
 #[allow(clippy::upper_case_acronyms)]
 pub type UUID = String;
 pub type DateTime = String;
+#[allow(clippy::upper_case_acronyms)]
+pub type JSON = serde_json::Value;
 // Enums shared by all operations instead of one generated copy each.
+pub use crate::domain::{
+    AutomationMode, CustomerStatus, OrderStatus, PlanCode, ProvisioningJobStatus, ProvisioningLogLevel, RemoteCommandKind,
+    RemoteCommandStatus, SubscriptionStatus,
+};
 pub use crate::model::{AccountKind, StaffRole};
 
 // rustfmt re-indents attributes inside macro_rules on every run; keep it out.
@@ -30,7 +36,11 @@ macro_rules! operation {
             query_path = $file,
             response_derives = "Debug, Clone",
             variables_derives = "Debug, Clone",
-            extern_enums("StaffRole", "AccountKind")
+            extern_enums(
+                "StaffRole", "AccountKind", "AutomationMode", "CustomerStatus", "OrderStatus", "PlanCode",
+                "ProvisioningJobStatus", "ProvisioningLogLevel", "RemoteCommandKind", "RemoteCommandStatus",
+                "SubscriptionStatus"
+            )
         )]
         pub struct $name;
     };
@@ -50,6 +60,26 @@ operation!(ConfirmTwoFactorSetup, "graphql/confirm_two_factor_setup.graphql");
 operation!(DisableTwoFactor, "graphql/disable_two_factor.graphql");
 operation!(RegenerateBackupCodes, "graphql/regenerate_backup_codes.graphql");
 operation!(ChangePassword, "graphql/change_password.graphql");
+operation!(SetPassword, "graphql/set_password.graphql");
+// Customers.
+operation!(Customers, "graphql/customers.graphql");
+operation!(CustomerDetail, "graphql/customer_detail.graphql");
+operation!(CreateCustomer, "graphql/create_customer.graphql");
+operation!(UpdateCustomer, "graphql/update_customer.graphql");
+// Orders and provisioning.
+operation!(Orders, "graphql/orders.graphql");
+operation!(OrderDetail, "graphql/order_detail.graphql");
+operation!(OrderProgress, "graphql/order_progress.graphql");
+operation!(Plans, "graphql/plans.graphql");
+operation!(CreateOrder, "graphql/create_order.graphql");
+operation!(ProvisionOrder, "graphql/provision_order.graphql");
+operation!(CancelOrder, "graphql/cancel_order.graphql");
+operation!(MarkOrderAwaitingDns, "graphql/mark_order_awaiting_dns.graphql");
+operation!(SetAutomationMode, "graphql/set_automation_mode.graphql");
+operation!(ProvisioningLog, "graphql/provisioning_log.graphql");
+operation!(ProvisioningJobs, "graphql/provisioning_jobs.graphql");
+operation!(RemoteCommands, "graphql/remote_commands.graphql");
+operation!(QueueRemoteCommand, "graphql/queue_remote_command.graphql");
 
 /// `From` impls from each operation's generated fragment structs to the app's
 /// own `CurrentUser`/`Session`, so the fragment stays the single field list.
@@ -84,6 +114,6 @@ macro_rules! session_conversions {
 }
 
 session_conversions!(
-    user: setup, login, verify_two_factor, refresh_session, me, accept_invitation;
-    session: setup, login, verify_two_factor, refresh_session, accept_invitation
+    user: setup, login, verify_two_factor, refresh_session, me, accept_invitation, set_password;
+    session: setup, login, verify_two_factor, refresh_session, accept_invitation, set_password
 );

@@ -5,6 +5,7 @@ mod app;
 mod auth;
 mod client;
 mod components;
+mod domain;
 mod error;
 mod gql;
 mod model;

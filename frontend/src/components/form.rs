@@ -33,6 +33,9 @@ pub fn Field(
     /// keyboard and screen-reader users land where the next input goes.
     #[prop(optional)]
     autofocus: bool,
+    /// Not required (company, phone, …).
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
     if autofocus {
@@ -67,7 +70,7 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 inputmode=inputmode
-                required=true
+                required=!optional
                 bind:value=value
                 aria-invalid=move || message.with(Option::is_some).then_some("true")
                 aria-describedby=described_by

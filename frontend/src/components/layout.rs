@@ -4,7 +4,9 @@
 //! this layout, so "requires a session" is decided in exactly one place.
 
 use crate::auth::{use_auth, AuthState};
+use crate::components::guard::is_staff;
 use crate::gql::{logout, Logout};
+use crate::model::AccountKind;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -78,6 +80,8 @@ fn Header() -> impl IntoView {
     let name = move || user.with(|u| u.as_ref().map(|u| u.name.clone()));
     let email = move || user.with(|u| u.as_ref().map(|u| u.email.clone()));
     let role = move || user.with(|u| u.as_ref().map(|u| u.role_label()));
+    let staff = Memo::new(move |_| user.with(|u| u.as_ref().is_some_and(is_staff)));
+    let customer = Memo::new(move |_| user.with(|u| u.as_ref().is_some_and(|u| u.kind == AccountKind::Customer)));
     let navigate = use_navigate();
     let logging_out = RwSignal::new(false);
     let log_out = move |_| {
@@ -96,6 +100,14 @@ fn Header() -> impl IntoView {
             <a class="brand" href="/">"Hub"</a>
             <nav aria-label="Main">
                 <A href="/" exact=true>"Dashboard"</A>
+                // Courtesy gating only: the server scopes and checks every query.
+                <Show when=move || staff.get()>
+                    <A href="/customers">"Customers"</A>
+                    <A href="/orders">"Orders"</A>
+                </Show>
+                <Show when=move || customer.get()>
+                    <A href="/orders">"My orders"</A>
+                </Show>
                 <A href="/security">"Security"</A>
             </nav>
             <div class="who" data-testid="current-user">

@@ -1,8 +1,11 @@
 //! One module per route.
 
 pub mod accept_invitation;
+pub mod customers;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;
+pub mod orders;
 pub mod security;
+pub mod set_password;
 pub mod setup;

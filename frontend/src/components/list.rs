@@ -1,0 +1,103 @@
+//! Pieces shared by the list and detail pages: cursor paging, load errors,
+//! dates, and the status badge.
+
+use crate::components::form::sentence;
+use crate::error::{ApiError, ErrorCode};
+use leptos::prelude::*;
+
+/// Rows per page of the staff lists.
+pub const PAGE_SIZE: i64 = 20;
+
+/// Forward-only Relay cursors made two-way: the cursors of the pages already
+/// passed are kept, so "Previous" returns to exactly the same page.
+#[derive(Clone, Copy)]
+pub struct Paging {
+    pub after: RwSignal<Option<String>>,
+    passed: RwSignal<Vec<Option<String>>>,
+}
+
+impl Paging {
+    pub fn new() -> Self {
+        Paging { after: RwSignal::new(None), passed: RwSignal::new(Vec::new()) }
+    }
+
+    pub fn next(&self, end_cursor: Option<String>) {
+        let current = self.after.get_untracked();
+        self.passed.update(|p| p.push(current));
+        self.after.set(end_cursor);
+    }
+
+    pub fn previous(&self) {
+        let mut back = None;
+        self.passed.update(|p| back = p.pop());
+        if let Some(after) = back {
+            self.after.set(after);
+        }
+    }
+
+    /// Back to page one, e.g. after a filter changed.
+    pub fn reset(&self) {
+        self.passed.set(Vec::new());
+        self.after.set(None);
+    }
+
+    pub fn page_number(&self) -> usize {
+        self.passed.with(Vec::len) + 1
+    }
+}
+
+/// "Page n · Previous · Next" under a list.
+#[component]
+pub fn Pager(paging: Paging, has_next: bool, end_cursor: Option<String>) -> impl IntoView {
+    let end_cursor = StoredValue::new(end_cursor);
+    let page = paging.page_number();
+    view! {
+        <nav class="pager actions" aria-label="Pages">
+            <button type="button" class="secondary" disabled=page == 1 on:click=move |_| paging.previous()
+                data-testid="page-previous">"Previous"</button>
+            <span data-testid="page-number">"Page " {page}</span>
+            <button type="button" class="secondary" disabled=!has_next
+                on:click=move |_| paging.next(end_cursor.get_value()) data-testid="page-next">"Next"</button>
+        </nav>
+    }
+}
+
+/// A failed load: NOT_FOUND reads as "not found" (also what a customer sees
+/// for somebody else's record: the server does not say it exists).
+#[component]
+pub fn LoadError(error: ApiError, what: &'static str) -> impl IntoView {
+    let text = match error.code {
+        ErrorCode::NotFound => format!("{} not found. It does not exist, or you may not see it.", sentence(what)),
+        ErrorCode::Forbidden => format!("You may not see this {what}."),
+        _ => sentence(&error.message),
+    };
+    view! {
+        <p class="alert" role="alert" data-testid="load-error" data-code=format!("{:?}", error.code)>{text}</p>
+    }
+}
+
+/// "2026-11-21T10:03:00Z" → "2026-11-21 10:03".
+pub fn when(timestamp: &str) -> String {
+    timestamp.get(..16).unwrap_or(timestamp).replace('T', " ")
+}
+
+/// "1 order", "3 orders".
+pub fn count_label(count: i64, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// Empty strings become absent, the way the optional inputs expect.
+pub fn optional(value: String) -> Option<String> {
+    let value = value.trim().to_owned();
+    (!value.is_empty()).then_some(value)
+}
+
+/// A coloured badge carrying the wire value (tests and styles key on it).
+#[component]
+pub fn StatusBadge(wire: &'static str, label: &'static str) -> impl IntoView {
+    view! { <span class="status" data-status=wire data-testid="status">{label}</span> }
+}
