@@ -40,11 +40,14 @@ pub async fn send<Q: GraphQLQuery>(body: &str, token: Option<&str>) -> Result<Q:
     let text = response.text().await.map_err(|_| ApiError::network(format!("The server's answer was cut off (HTTP {status}).")))?;
     // GraphQL errors may come with any status (429 and 413 among them), so the
     // body is read first and the status only explains an unreadable body.
-    let parsed: Response<Q::ResponseData> =
-        serde_json::from_str(&text).map_err(|_| ApiError::network(format!("Unexpected answer from the server (HTTP {status}).")))?;
+    // Errors first: when a field fails, `data` may be partial (a failed non-null
+    // field nulls its parent), which the typed response cannot hold, and the
+    // error is what the person needs to see.
+    let unexpected = || ApiError::network(format!("Unexpected answer from the server (HTTP {status})."));
+    let parsed: Response<serde_json::Value> = serde_json::from_str(&text).map_err(|_| unexpected())?;
     match (parsed.data, parsed.errors) {
         (_, Some(errors)) if !errors.is_empty() => Err(ApiError::from_graphql(&errors)),
-        (Some(data), _) => Ok(data),
-        (None, _) => Err(ApiError::network(format!("The server answered without data (HTTP {status})."))),
+        (Some(data), _) if !data.is_null() => serde_json::from_value(data).map_err(|_| unexpected()),
+        _ => Err(ApiError::network(format!("The server answered without data (HTTP {status})."))),
     }
 }
