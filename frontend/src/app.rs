@@ -3,8 +3,10 @@
 
 use crate::auth::Auth;
 use crate::components::layout::SignedInLayout;
+use crate::components::guard::{is_admin, is_staff_or_customer, RequireRole};
 use crate::pages::{
-    accept_invitation::AcceptInvitationPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage,
+    accept_invitation::AcceptInvitationPage, agents::AgentsPage, approvals::ApprovalsPage, audit::AuditPage, dashboard::DashboardPage,
+    settings::SettingsPage, staff::StaffPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage,
     setup::SetupPage,
 };
 use leptos::prelude::*;
@@ -27,6 +29,15 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=SignedInLayout>
                     <Route path=path!("") view=DashboardPage/>
                     <Route path=path!("security") view=SecurityPage/>
+                    <Route path=path!("orders/:id/agents") view=|| view! {
+                        <RequireRole allow=is_staff_or_customer><AgentsPage/></RequireRole>
+                    }/>
+                    <Route path=path!("approvals") view=|| view! {
+                        <RequireRole allow=is_staff_or_customer><ApprovalsPage/></RequireRole>
+                    }/>
+                    <Route path=path!("staff") view=|| view! { <RequireRole allow=is_admin><StaffPage/></RequireRole> }/>
+                    <Route path=path!("settings") view=|| view! { <RequireRole allow=is_admin><SettingsPage/></RequireRole> }/>
+                    <Route path=path!("audit") view=|| view! { <RequireRole allow=is_admin><AuditPage/></RequireRole> }/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -17,6 +17,8 @@ use graphql_client::GraphQLQuery;
 #[allow(clippy::upper_case_acronyms)]
 pub type UUID = String;
 pub type DateTime = String;
+#[allow(clippy::upper_case_acronyms)]
+pub type JSON = serde_json::Value;
 // Enums shared by all operations instead of one generated copy each.
 pub use crate::model::{AccountKind, StaffRole};
 
@@ -50,6 +52,21 @@ operation!(ConfirmTwoFactorSetup, "graphql/confirm_two_factor_setup.graphql");
 operation!(DisableTwoFactor, "graphql/disable_two_factor.graphql");
 operation!(RegenerateBackupCodes, "graphql/regenerate_backup_codes.graphql");
 operation!(ChangePassword, "graphql/change_password.graphql");
+operation!(OrderAgents, "graphql/order_agents.graphql");
+operation!(AgentTemplates, "graphql/agent_templates.graphql");
+operation!(DeployAgent, "graphql/deploy_agent.graphql");
+operation!(UpdateAgent, "graphql/update_agent.graphql");
+operation!(RemoveAgent, "graphql/remove_agent.graphql");
+operation!(Approvals, "graphql/approvals.graphql");
+operation!(DecideApproval, "graphql/decide_approval.graphql");
+operation!(StaffMembers, "graphql/staff_members.graphql");
+operation!(Invitations, "graphql/invitations.graphql");
+operation!(InviteStaff, "graphql/invite_staff.graphql");
+operation!(UpdateStaff, "graphql/update_staff.graphql");
+operation!(DeactivateStaff, "graphql/deactivate_staff.graphql");
+operation!(Settings, "graphql/settings.graphql");
+operation!(UpdateSettings, "graphql/update_settings.graphql");
+operation!(AuditLog, "graphql/audit_log.graphql");
 
 /// `From` impls from each operation's generated fragment structs to the app's
 /// own `CurrentUser`/`Session`, so the fragment stays the single field list.

@@ -33,6 +33,9 @@ pub fn Field(
     /// keyboard and screen-reader users land where the next input goes.
     #[prop(optional)]
     autofocus: bool,
+    /// Leaves out `required` (the form still sends an empty value as absent).
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
     if autofocus {
@@ -67,7 +70,7 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 inputmode=inputmode
-                required=true
+                required=!optional
                 bind:value=value
                 aria-invalid=move || message.with(Option::is_some).then_some("true")
                 aria-describedby=described_by
@@ -138,5 +141,21 @@ pub fn Submit(
         <button type="submit" class="primary" disabled=pending data-testid=testid>
             {move || if pending.get() { busy_label } else { label }}
         </button>
+    }
+}
+
+/// The server's message for `field`, for inputs `Field` does not cover
+/// (textareas, selects, checkboxes). Give the input
+/// `aria-describedby="{id}-error"`.
+#[component]
+pub fn FieldNote(id: &'static str, field: &'static str, #[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
+    move || {
+        error.with(|e| e.as_ref().and_then(|e| e.field_message(field)).map(sentence)).map(|m| {
+            view! {
+                <p class="field-error" id=format!("{id}-error") role="alert">
+                    {m}
+                </p>
+            }
+        })
     }
 }

@@ -4,6 +4,7 @@
 //! this layout, so "requires a session" is decided in exactly one place.
 
 use crate::auth::{use_auth, AuthState};
+use crate::components::guard::{is_admin, is_staff_or_customer, RequireRole};
 use crate::gql::{logout, Logout};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
@@ -97,6 +98,14 @@ fn Header() -> impl IntoView {
             <nav aria-label="Main">
                 <A href="/" exact=true>"Dashboard"</A>
                 <A href="/security">"Security"</A>
+                <RequireRole allow=is_staff_or_customer fallback=|| ()>
+                    <A href="/approvals">"Approvals"</A>
+                </RequireRole>
+                <RequireRole allow=is_admin fallback=|| ()>
+                    <A href="/staff">"Staff"</A>
+                    <A href="/settings">"Settings"</A>
+                    <A href="/audit">"Audit log"</A>
+                </RequireRole>
             </nav>
             <div class="who" data-testid="current-user">
                 <span class="who-name" data-testid="user-name">{name}</span>

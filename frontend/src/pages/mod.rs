@@ -1,8 +1,13 @@
 //! One module per route.
 
 pub mod accept_invitation;
+pub mod agents;
+pub mod approvals;
+pub mod audit;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;
 pub mod security;
+pub mod settings;
 pub mod setup;
+pub mod staff;
