@@ -47,3 +47,31 @@ export class AuditPage {
 export function noAccess(page) {
   return page.getByTestId('no-access');
 }
+
+export class SettingsPage {
+  /** @param {import('playwright-core').Page} page */
+  constructor(page) {
+    this.page = page;
+    this.form = page.getByTestId('settings-form');
+    this.newKey = page.locator('#new-setting-key');
+    this.newValue = page.locator('#new-setting-value');
+    this.save = page.getByTestId('settings-save');
+    this.notice = page.getByTestId('notice');
+  }
+
+  async goto(baseUrl) {
+    await this.page.goto(`${baseUrl}/settings`);
+    await this.form.waitFor();
+    await this.save.waitFor();
+  }
+
+  row(key) {
+    return this.page.locator(`[data-testid="setting-row"][data-key="${key}"]`);
+  }
+
+  async add(key, value) {
+    await this.newKey.fill(key);
+    await this.newValue.fill(value);
+    await this.save.click();
+  }
+}

@@ -17,7 +17,7 @@ import { Layout } from '../pages/Layout.mjs';
 import { AgentsPage } from '../pages/AgentsPage.mjs';
 import { StaffPage } from '../pages/StaffPage.mjs';
 import { AcceptInvitationPage } from '../pages/AcceptInvitationPage.mjs';
-import { ApprovalsPage, AuditPage, noAccess } from '../pages/ConsolePages.mjs';
+import { ApprovalsPage, AuditPage, SettingsPage, noAccess } from '../pages/ConsolePages.mjs';
 
 const password = 'correct horse battery staple 42';
 const owner = { name: 'Olivia Owner', email: 'olivia@example.com', password };
@@ -162,6 +162,27 @@ test('console: agents, staff invitations, role gates, audit log and approvals', 
   const row = await audit.rowFor('agent.deployed');
   assert.match(row, /Adam Admin/);
   await shot(adminPage, 'admin-audit-log');
+
+  // The ADMIN adds a setting, then changes it in place; a bad key is flagged
+  // next to its input.
+  const settings = new SettingsPage(adminPage);
+  await settings.goto(hub.baseUrl);
+  await settings.add('Bad Key', '1');
+  await adminPage.locator('#new-setting-key-error').waitFor();
+  await shot(adminPage, 'admin-settings-bad-key');
+  await settings.add('support.reply_hours', '24');
+  await settings.notice.filter({ hasText: 'Saved 1 setting' }).waitFor();
+  const hours = settings.row('support.reply_hours').locator('input');
+  assert.equal(await hours.inputValue(), '24');
+  await hours.fill('48');
+  await Promise.all([
+    adminPage.waitForResponse((r) => r.url().endsWith('/graphql') && r.request().postData()?.includes('UpdateSettings')),
+    settings.save.click(),
+  ]);
+  await settings.notice.filter({ hasText: 'Saved 1 setting' }).waitFor();
+  await settings.goto(hub.baseUrl);
+  assert.equal(await settings.row('support.reply_hours').locator('input').inputValue(), '48');
+  await shot(adminPage, 'admin-settings-saved');
 
   // No tenant has asked for anything yet: the approvals list is empty.
   const approvals = new ApprovalsPage(adminPage);

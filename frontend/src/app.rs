@@ -2,12 +2,11 @@
 //! goes to /setup until its first owner exists.
 
 use crate::auth::Auth;
-use crate::components::layout::SignedInLayout;
 use crate::components::guard::{is_admin, is_staff_or_customer, RequireRole};
+use crate::components::layout::SignedInLayout;
 use crate::pages::{
     accept_invitation::AcceptInvitationPage, agents::AgentsPage, approvals::ApprovalsPage, audit::AuditPage, dashboard::DashboardPage,
-    settings::SettingsPage, staff::StaffPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage,
-    setup::SetupPage,
+    login::LoginPage, not_found::NotFoundPage, security::SecurityPage, settings::SettingsPage, setup::SetupPage, staff::StaffPage,
 };
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};

@@ -46,7 +46,13 @@ impl Default for Cursor {
 
 /// "Previous / Next" under a list, with how many rows the list holds.
 #[component]
-pub fn Pager(cursor: Cursor, has_next: bool, end_cursor: Option<String>, total: i64, #[prop(default = "pager")] testid: &'static str) -> impl IntoView {
+pub fn Pager(
+    cursor: Cursor,
+    has_next: bool,
+    end_cursor: Option<String>,
+    total: i64,
+    #[prop(default = "pager")] testid: &'static str,
+) -> impl IntoView {
     let has_prev = cursor.back.with_untracked(|b| !b.is_empty());
     let next = move |_| {
         if let Some(end) = end_cursor.clone() {

@@ -105,7 +105,8 @@ fn ApprovalRow(row: Row, refresh: Callback<Option<String>>) -> impl IntoView {
     let id = StoredValue::new(row.id.clone());
     let decide = Action::new_local(move |action: &decide_approval::ApprovalAction| {
         let text = reason.get_untracked().trim().to_owned();
-        let variables = decide_approval::Variables { id: id.get_value(), action: action.clone(), reason: (!text.is_empty()).then_some(text) };
+        let variables =
+            decide_approval::Variables { id: id.get_value(), action: action.clone(), reason: (!text.is_empty()).then_some(text) };
         async move {
             match auth.call::<DecideApproval>(variables).await {
                 Ok(d) => {
@@ -158,5 +159,25 @@ fn ApprovalRow(row: Row, refresh: Callback<Option<String>>) -> impl IntoView {
             }}
             <FormAlert error/>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_classes_get_colours() {
+        assert_eq!(class_colour("GREEN"), "pill pill-green");
+        assert_eq!(class_colour("red"), "pill pill-red");
+        assert_eq!(class_colour("purple"), "pill");
+    }
+
+    #[test]
+    fn the_decider_is_you_when_it_was_you() {
+        assert_eq!(decider(Some("u1"), Some("u1")), "you");
+        assert_eq!(decider(Some("u2"), Some("u1")), "u2");
+        assert_eq!(decider(None, Some("u1")), "the system");
+        assert!(parse_status("").is_none());
     }
 }

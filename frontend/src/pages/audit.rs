@@ -29,7 +29,8 @@ fn day(s: &str) -> Option<String> {
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let auth = use_auth();
-    let (action, actor, from, to) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (action, actor, from, to) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let applied = RwSignal::new(Filters::default());
     let cursor = Cursor::new();
     let log = LocalResource::new(move || {
@@ -46,12 +47,20 @@ pub fn AuditPage() -> impl IntoView {
     });
     // Actors to filter by: the staff (customers act too, but rarely need this).
     let staff = LocalResource::new(move || async move {
-        auth.call::<StaffMembers>(staff_members::Variables { first: Some(100), after: None }).await.map(|d| d.staff_members.nodes).unwrap_or_default()
+        auth.call::<StaffMembers>(staff_members::Variables { first: Some(100), after: None })
+            .await
+            .map(|d| d.staff_members.nodes)
+            .unwrap_or_default()
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         cursor.reset();
-        applied.set(Filters { action: action.get_untracked(), actor: actor.get_untracked(), from: from.get_untracked(), to: to.get_untracked() });
+        applied.set(Filters {
+            action: action.get_untracked(),
+            actor: actor.get_untracked(),
+            from: from.get_untracked(),
+            to: to.get_untracked(),
+        });
     };
 
     view! {

@@ -79,13 +79,18 @@ pub fn SettingsPage() -> impl IntoView {
             if !key.is_empty() {
                 // Valid JSON is taken as such; anything else as a string.
                 let value = serde_json::from_str(&raw).unwrap_or(Value::String(raw));
-                values.insert(key, value);
+                values.insert(key.clone(), value);
             }
             if values.is_empty() {
                 return Err(ApiError::invalid("Nothing changed."));
             }
             let n = values.len();
-            auth.call::<UpdateSettings>(update_settings::Variables { values: Value::Object(values) }).await?;
+            let sent = auth.call::<UpdateSettings>(update_settings::Variables { values: Value::Object(values) }).await;
+            if let Err(mut e) = sent {
+                // The server names the bad key; the new one's input is `newKey`.
+                e.fields.iter_mut().filter(|f| !key.is_empty() && f.field == key).for_each(|f| f.field = "newKey".to_owned());
+                return Err(e);
+            }
             new_key.set(String::new());
             new_value.set(String::new());
             notice.set(Some(format!("Saved {n} setting(s).")));
@@ -135,7 +140,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <Field label="Key (category.key)" id="new-setting-key" field="newKey" value=new_key error optional=true/>
                 <Field label="Value (JSON, or plain text)" id="new-setting-value" field="newValue" value=new_value error optional=true/>
             </section>
-            <FormAlert error/>
+            <FormAlert error fields=&["newKey", "newValue"]/>
             <Notice message=notice/>
             <Submit label="Save settings" busy_label="Saving…" pending=save.pending() testid="settings-save"/>
         </form>
@@ -157,7 +162,8 @@ fn SettingRow(draft: Draft, #[prop(into)] error: Signal<Option<ApiError>>) -> im
         Value::Bool(_) => view! {
             <input type="checkbox" id=id.clone() disabled=readonly prop:checked=move || text.get() == "true"
                 on:change=move |ev| text.set(event_target_checked(&ev).to_string())/>
-        }.into_any(),
+        }
+        .into_any(),
         Value::Number(_) => view! { <input type="number" step="any" id=id.clone() readonly=readonly bind:value=text/> }.into_any(),
         Value::String(_) => view! { <input type="text" id=id.clone() readonly=readonly bind:value=text/> }.into_any(),
         _ => view! { <textarea id=id.clone() rows="3" readonly=readonly bind:value=text></textarea> }.into_any(),
@@ -168,5 +174,29 @@ fn SettingRow(draft: Draft, #[prop(into)] error: Signal<Option<ApiError>>) -> im
             {input}
             {move || message.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn inputs_are_read_back_with_the_original_type() {
+        assert_eq!(from_text(&json!(3), "4.5"), Ok(json!(4.5)));
+        assert!(from_text(&json!(3), "four").is_err());
+        assert_eq!(from_text(&json!(true), "false"), Ok(json!(false)));
+        assert_eq!(from_text(&json!("a"), "42"), Ok(json!("42")));
+        assert_eq!(from_text(&json!({"a": 1}), r#"{"a": 2}"#), Ok(json!({"a": 2})));
+        assert!(from_text(&json!([1]), "[1,").is_err());
+    }
+
+    #[test]
+    fn categories_come_before_the_first_dot() {
+        assert_eq!(category("mail.smtp.host"), "mail");
+        assert_eq!(category("plain"), "plain");
+        assert_eq!(to_text(&json!("x")), "x");
+        assert_eq!(to_text(&json!(2)), "2");
     }
 }

@@ -19,7 +19,8 @@ pub enum Mode {
     ReadOnly,
 }
 
-const FIELDS: &[&str] = &["name", "soulMd", "toolsAllowed", "toolsDenied", "toolProfile", "autonomyLevel", "externalCommsUnlocks", "isActive"];
+const FIELDS: &[&str] =
+    &["name", "soulMd", "toolsAllowed", "toolsDenied", "toolProfile", "autonomyLevel", "externalCommsUnlocks", "isActive"];
 
 #[component]
 pub fn AgentCard(agent: AgentFields, mode: Mode, on_changed: Callback<String>) -> impl IntoView {
@@ -34,6 +35,7 @@ pub fn AgentCard(agent: AgentFields, mode: Mode, on_changed: Callback<String>) -
     let autonomy = RwSignal::new(agent.autonomy_level.to_string());
     let unlocks = RwSignal::new(unlock_map(agent.external_comms_unlocks.as_ref()));
     let active = RwSignal::new(agent.is_active);
+    let level = agent.autonomy_level;
     let editable = mode != Mode::ReadOnly;
     let admin = mode == Mode::Admin;
 
@@ -80,7 +82,7 @@ pub fn AgentCard(agent: AgentFields, mode: Mode, on_changed: Callback<String>) -
 
     view! {
         <article class="card agent" data-testid="agent-card" data-agent-id=agent.agent_id.clone()>
-            <h2>{agent.name.clone()} <span class="badge">{agent.role.clone()}</span>
+            <h2>{agent.name.clone()} " " <span class="badge">{agent.role.clone()}</span>
                 {(!agent.is_active).then(|| view! { <span class="badge">"inactive"</span> })}</h2>
             <p class="hint">"Agent id " <code>{agent.agent_id.clone()}</code></p>
             <form on:submit=on_submit novalidate data-testid="agent-form">
@@ -123,10 +125,13 @@ pub fn AgentCard(agent: AgentFields, mode: Mode, on_changed: Callback<String>) -
                     <label for=f_autonomy.clone()>"Autonomy level"</label>
                     <select id=f_autonomy.clone() name="autonomyLevel" data-testid="agent-autonomy" bind:value=autonomy
                         disabled=!editable aria-describedby="agent-autonomy-error">
-                        <option value="1">"1 — asks for everything"</option>
-                        <option value="2">"2"</option>
-                        <option value="3">"3"</option>
-                        <option value="4">"4 — acts alone within its tools"</option>
+                        {[(1, "1 — asks for everything"), (2, "2"), (3, "3"), (4, "4 — acts alone within its tools")]
+                            .into_iter()
+                            .map(|(n, label)| view! {
+                                // `selected` too: the select's value is set before its options exist.
+                                <option value=n.to_string() selected=level == n>{label}</option>
+                            })
+                            .collect_view()}
                     </select>
                     <FieldNote id="agent-autonomy" field="autonomyLevel" error/>
                 </div>

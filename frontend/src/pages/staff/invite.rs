@@ -28,8 +28,8 @@ pub fn InviteForm(on_changed: Callback<String>) -> impl IntoView {
     let role = RwSignal::new("SUPPORT".to_owned());
     let link = RwSignal::new(None::<(String, String)>);
     let invite = Action::new_local(move |_: &()| {
-        let variables = parse_role(&role.get_untracked())
-            .map(|role| invite_staff::Variables { email: email.get_untracked().trim().to_owned(), role });
+        let variables =
+            parse_role(&role.get_untracked()).map(|role| invite_staff::Variables { email: email.get_untracked().trim().to_owned(), role });
         async move {
             let variables = variables.ok_or_else(|| ApiError::field("role", "Choose a role."))?;
             let made = auth.call::<InviteStaff>(variables).await?.invite_staff;

@@ -15,13 +15,15 @@ pub fn MemberRow(member: Member, owner: bool, on_changed: Callback<String>) -> i
     let me = auth.user().map(|u| u.id).unwrap_or_default();
     let manageable = owner && member.active && member.id != me;
     let role = RwSignal::new(member.role.map(|r| r.as_str().to_owned()).unwrap_or_default());
+    let current = member.role;
     let confirming = RwSignal::new(false);
     let id = StoredValue::new(member.id.clone());
     let name = member.name.clone();
 
     let save_role = Action::new_local(move |_: &()| {
         let new_role = parse_role(&role.get_untracked());
-        let variables = update_staff::Variables { id: id.get_value(), input: update_staff::UpdateStaffInput { name: None, role: new_role } };
+        let variables =
+            update_staff::Variables { id: id.get_value(), input: update_staff::UpdateStaffInput { name: None, role: new_role } };
         async move {
             auth.call::<UpdateStaff>(variables).await?;
             on_changed.run("Role changed.".to_owned());
@@ -51,7 +53,8 @@ pub fn MemberRow(member: Member, owner: bool, on_changed: Callback<String>) -> i
                     <label for=role_id.clone()>"Role"</label>
                     <select id=role_id.clone() bind:value=role data-testid="staff-role-select">
                         {[StaffRole::Support, StaffRole::Manager, StaffRole::Admin, StaffRole::Owner].into_iter()
-                            .map(|r| view! { <option value=r.as_str()>{r.as_str()}</option> }).collect_view()}
+                            .map(|r| view! { <option value=r.as_str() selected=current == Some(r)>{r.as_str()}</option> })
+                            .collect_view()}
                     </select>
                     <button type="button" class="secondary" disabled=save_role.pending()
                         on:click=move |_| { save_role.dispatch(()); }>"Change role"</button>
