@@ -52,6 +52,14 @@ export class AgentsPage {
     await this.card(agentId).getByTestId('agent-save').click();
   }
 
+  /** Remove, then confirm. */
+  async remove(agentId) {
+    const card = this.card(agentId);
+    await card.getByTestId('agent-remove').click();
+    await card.getByTestId('agent-remove-confirm').click();
+    await card.waitFor({ state: 'detached' });
+  }
+
   async waitForNotice(text) {
     await this.page.getByTestId('notice').filter({ hasText: text }).waitFor();
   }

@@ -130,6 +130,13 @@ test('console: agents, staff invitations, role gates, audit log and approvals', 
   assert.equal(await custNav.getByRole('link', { name: 'Staff' }).count(), 0);
   await customerSession.context.close();
 
+  // The ADMIN deploys a second agent and removes it again (with a confirm step).
+  await agents.deploy('secretary');
+  await agents.card('secretary').waitFor();
+  await agents.remove('secretary');
+  assert.equal(await agents.cards.count(), 1, 'only the dispatcher is left');
+  await shot(adminPage, 'admin-agent-removed');
+
   // The OWNER invites a SUPPORT member and sees the accept link once.
   const ownerSession = await signedIn(owner);
   const staff = new StaffPage(ownerSession.page);
