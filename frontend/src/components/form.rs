@@ -148,7 +148,7 @@ pub fn Submit(
 /// (textareas, selects, checkboxes). Give the input
 /// `aria-describedby="{id}-error"`.
 #[component]
-pub fn FieldNote(id: &'static str, field: &'static str, #[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
+pub fn FieldNote(#[prop(into)] id: String, field: &'static str, #[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
     move || {
         error.with(|e| e.as_ref().and_then(|e| e.field_message(field)).map(sentence)).map(|m| {
             view! {

@@ -78,6 +78,7 @@ pub fn AgentCard(agent: AgentFields, mode: Mode, on_changed: Callback<String>) -
     let fid = move |f: &str| format!("agent-{slug}-{f}");
     let (f_name, f_soul, f_allowed, f_denied, f_profile, f_autonomy, f_active) =
         (fid("name"), fid("soul"), fid("allowed"), fid("denied"), fid("profile"), fid("autonomy"), fid("active"));
+    let f_unlocks = fid("unlocks");
     let tool_list = Memo::new(move |_| split_tools(&allowed.get()));
 
     view! {
@@ -90,41 +91,41 @@ pub fn AgentCard(agent: AgentFields, mode: Mode, on_changed: Callback<String>) -
                     <div class="field">
                         <label for=f_name.clone()>"Name"</label>
                         <input id=f_name.clone() name="name" data-testid="agent-name" bind:value=name
-                            aria-describedby="agent-name-error"/>
-                        <FieldNote id="agent-name" field="name" error/>
+                            aria-describedby=format!("{f_name}-error")/>
+                        <FieldNote id=f_name.clone() field="name" error/>
                     </div>
                 })}
                 <div class="field">
                     <label for=f_soul.clone()>"Personality (Markdown)"</label>
                     <textarea id=f_soul.clone() name="soulMd" rows="6" data-testid="agent-soul" bind:value=soul
-                        readonly=!editable aria-describedby="agent-soul-error"></textarea>
-                    <FieldNote id="agent-soul" field="soulMd" error/>
+                        readonly=!editable aria-describedby=format!("{f_soul}-error")></textarea>
+                    <FieldNote id=f_soul.clone() field="soulMd" error/>
                 </div>
                 <div class="field">
                     <label for=f_allowed.clone()>"Allowed tools"</label>
                     <p class="hint">"Comma-separated tool names."</p>
                     <input id=f_allowed.clone() name="toolsAllowed" data-testid="agent-tools-allowed" bind:value=allowed
-                        readonly=!editable aria-describedby="agent-allowed-error"/>
-                    <FieldNote id="agent-allowed" field="toolsAllowed" error/>
+                        readonly=!editable aria-describedby=format!("{f_allowed}-error")/>
+                    <FieldNote id=f_allowed.clone() field="toolsAllowed" error/>
                 </div>
                 {admin.then(|| view! {
                     <div class="field">
                         <label for=f_denied.clone()>"Denied tools"</label>
                         <input id=f_denied.clone() name="toolsDenied" data-testid="agent-tools-denied" bind:value=denied
-                            aria-describedby="agent-denied-error"/>
-                        <FieldNote id="agent-denied" field="toolsDenied" error/>
+                            aria-describedby=format!("{f_denied}-error")/>
+                        <FieldNote id=f_denied.clone() field="toolsDenied" error/>
                     </div>
                     <div class="field">
                         <label for=f_profile.clone()>"Tool profile"</label>
                         <input id=f_profile.clone() name="toolProfile" data-testid="agent-tool-profile" bind:value=profile
-                            aria-describedby="agent-profile-error"/>
-                        <FieldNote id="agent-profile" field="toolProfile" error/>
+                            aria-describedby=format!("{f_profile}-error")/>
+                        <FieldNote id=f_profile.clone() field="toolProfile" error/>
                     </div>
                 })}
                 <div class="field">
                     <label for=f_autonomy.clone()>"Autonomy level"</label>
                     <select id=f_autonomy.clone() name="autonomyLevel" data-testid="agent-autonomy" bind:value=autonomy
-                        disabled=!editable aria-describedby="agent-autonomy-error">
+                        disabled=!editable aria-describedby=format!("{f_autonomy}-error")>
                         {[(1, "1 — asks for everything"), (2, "2"), (3, "3"), (4, "4 — acts alone within its tools")]
                             .into_iter()
                             .map(|(n, label)| view! {
@@ -133,7 +134,7 @@ pub fn AgentCard(agent: AgentFields, mode: Mode, on_changed: Callback<String>) -
                             })
                             .collect_view()}
                     </select>
-                    <FieldNote id="agent-autonomy" field="autonomyLevel" error/>
+                    <FieldNote id=f_autonomy.clone() field="autonomyLevel" error/>
                 </div>
                 <fieldset class="field" data-testid="agent-unlocks">
                     <legend>"External communication allowed for"</legend>
@@ -158,14 +159,14 @@ pub fn AgentCard(agent: AgentFields, mode: Mode, on_changed: Callback<String>) -
                             }
                         }).collect_view().into_any()
                     }}
-                    <FieldNote id="agent-unlocks" field="externalCommsUnlocks" error/>
+                    <FieldNote id=f_unlocks.clone() field="externalCommsUnlocks" error/>
                 </fieldset>
                 {admin.then(|| view! {
                     <label class="check" for=f_active.clone()>
                         <input type="checkbox" id=f_active.clone() name="isActive" data-testid="agent-active" bind:checked=active/>
                         "Active"
                     </label>
-                    <FieldNote id="agent-active" field="isActive" error/>
+                    <FieldNote id=f_active.clone() field="isActive" error/>
                 })}
                 {editable.then(|| view! {
                     <FormAlert error fields=FIELDS/>
