@@ -2,12 +2,14 @@
 //! goes to /setup until its first owner exists.
 
 use crate::auth::Auth;
+use crate::components::guard::{is_admin, is_staff, is_staff_or_customer, RequireRole};
 use crate::components::layout::SignedInLayout;
 use crate::pages::customers::{detail::CustomerDetailPage, CustomersPage};
 use crate::pages::orders::{detail::OrderDetailPage, OrdersPage};
 use crate::pages::{
-    accept_invitation::AcceptInvitationPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage,
-    set_password::SetPasswordPage, setup::SetupPage,
+    accept_invitation::AcceptInvitationPage, agents::AgentsPage, approvals::ApprovalsPage, audit::AuditPage, dashboard::DashboardPage,
+    login::LoginPage, not_found::NotFoundPage, security::SecurityPage, set_password::SetPasswordPage, settings::SettingsPage,
+    setup::SetupPage, staff::StaffPage,
 };
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -30,10 +32,21 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=SignedInLayout>
                     <Route path=path!("") view=DashboardPage/>
                     <Route path=path!("security") view=SecurityPage/>
-                    <Route path=path!("customers") view=CustomersPage/>
-                    <Route path=path!("customers/:id") view=CustomerDetailPage/>
+                    <Route path=path!("customers") view=|| view! { <RequireRole allow=is_staff><CustomersPage/></RequireRole> }/>
+                    <Route path=path!("customers/:id") view=|| view! {
+                        <RequireRole allow=is_staff_or_customer><CustomerDetailPage/></RequireRole>
+                    }/>
                     <Route path=path!("orders") view=OrdersPage/>
                     <Route path=path!("orders/:id") view=OrderDetailPage/>
+                    <Route path=path!("orders/:id/agents") view=|| view! {
+                        <RequireRole allow=is_staff_or_customer><AgentsPage/></RequireRole>
+                    }/>
+                    <Route path=path!("approvals") view=|| view! {
+                        <RequireRole allow=is_staff_or_customer><ApprovalsPage/></RequireRole>
+                    }/>
+                    <Route path=path!("staff") view=|| view! { <RequireRole allow=is_admin><StaffPage/></RequireRole> }/>
+                    <Route path=path!("settings") view=|| view! { <RequireRole allow=is_admin><SettingsPage/></RequireRole> }/>
+                    <Route path=path!("audit") view=|| view! { <RequireRole allow=is_admin><AuditPage/></RequireRole> }/>
                 </ParentRoute>
             </Routes>
         </Router>

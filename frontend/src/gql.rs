@@ -80,6 +80,21 @@ operation!(ProvisioningLog, "graphql/provisioning_log.graphql");
 operation!(ProvisioningJobs, "graphql/provisioning_jobs.graphql");
 operation!(RemoteCommands, "graphql/remote_commands.graphql");
 operation!(QueueRemoteCommand, "graphql/queue_remote_command.graphql");
+operation!(OrderAgents, "graphql/order_agents.graphql");
+operation!(AgentTemplates, "graphql/agent_templates.graphql");
+operation!(DeployAgent, "graphql/deploy_agent.graphql");
+operation!(UpdateAgent, "graphql/update_agent.graphql");
+operation!(RemoveAgent, "graphql/remove_agent.graphql");
+operation!(Approvals, "graphql/approvals.graphql");
+operation!(DecideApproval, "graphql/decide_approval.graphql");
+operation!(StaffMembers, "graphql/staff_members.graphql");
+operation!(Invitations, "graphql/invitations.graphql");
+operation!(InviteStaff, "graphql/invite_staff.graphql");
+operation!(UpdateStaff, "graphql/update_staff.graphql");
+operation!(DeactivateStaff, "graphql/deactivate_staff.graphql");
+operation!(Settings, "graphql/settings.graphql");
+operation!(UpdateSettings, "graphql/update_settings.graphql");
+operation!(AuditLog, "graphql/audit_log.graphql");
 
 /// `From` impls from each operation's generated fragment structs to the app's
 /// own `CurrentUser`/`Session`, so the fragment stays the single field list.

@@ -143,3 +143,19 @@ pub fn Submit(
         </button>
     }
 }
+
+/// The server's message for `field`, for inputs `Field` does not cover
+/// (textareas, selects, checkboxes). Give the input
+/// `aria-describedby="{id}-error"`.
+#[component]
+pub fn FieldNote(#[prop(into)] id: String, field: &'static str, #[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
+    move || {
+        error.with(|e| e.as_ref().and_then(|e| e.field_message(field)).map(sentence)).map(|m| {
+            view! {
+                <p class="field-error" id=format!("{id}-error") role="alert">
+                    {m}
+                </p>
+            }
+        })
+    }
+}

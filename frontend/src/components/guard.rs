@@ -41,10 +41,21 @@ pub fn is_staff(user: &CurrentUser) -> bool {
     user.has_role_at_least(StaffRole::Support)
 }
 
+/// Predicate for `RequireRole`: ADMIN and above.
+pub fn is_admin(user: &CurrentUser) -> bool {
+    user.has_role_at_least(StaffRole::Admin)
+}
+
+/// Predicate for `RequireRole`: any staff member, or a customer (pages whose
+/// data the server narrows to the customer's own).
+pub fn is_staff_or_customer(user: &CurrentUser) -> bool {
+    is_staff(user) || user.kind == crate::model::AccountKind::Customer
+}
+
 #[component]
 fn NoAccess() -> impl IntoView {
     view! {
-        <section class="card">
+        <section class="card" data-testid="no-access">
             <h1>"No access"</h1>
             <p role="alert">"Your role does not allow you to open this page."</p>
         </section>

@@ -4,7 +4,7 @@
 //! this layout, so "requires a session" is decided in exactly one place.
 
 use crate::auth::{use_auth, AuthState};
-use crate::components::guard::is_staff;
+use crate::components::guard::{is_admin, is_staff, is_staff_or_customer, RequireRole};
 use crate::gql::{logout, Logout};
 use crate::model::AccountKind;
 use leptos::either::EitherOf3;
@@ -109,6 +109,14 @@ fn Header() -> impl IntoView {
                     <A href="/orders">"My orders"</A>
                 </Show>
                 <A href="/security">"Security"</A>
+                <RequireRole allow=is_staff_or_customer fallback=|| ()>
+                    <A href="/approvals">"Approvals"</A>
+                </RequireRole>
+                <RequireRole allow=is_admin fallback=|| ()>
+                    <A href="/staff">"Staff"</A>
+                    <A href="/settings">"Settings"</A>
+                    <A href="/audit">"Audit log"</A>
+                </RequireRole>
             </nav>
             <div class="who" data-testid="current-user">
                 <span class="who-name" data-testid="user-name">{name}</span>

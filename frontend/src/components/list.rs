@@ -1,5 +1,5 @@
-//! Pieces shared by the list and detail pages: cursor paging, load errors,
-//! dates, and the status badge.
+//! Pieces shared by the list and detail pages: cursor paging, loading and error
+//! placeholders, dates, and the status badge.
 
 use crate::components::form::sentence;
 use crate::error::{ApiError, ErrorCode};
@@ -46,19 +46,49 @@ impl Paging {
     }
 }
 
-/// "Page n · Previous · Next" under a list.
+impl Default for Paging {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// "n in total · Page n · Previous · Next" under a list.
 #[component]
-pub fn Pager(paging: Paging, has_next: bool, end_cursor: Option<String>) -> impl IntoView {
+pub fn Pager(
+    paging: Paging,
+    has_next: bool,
+    end_cursor: Option<String>,
+    /// The list's `totalCount`, when the page shows it.
+    #[prop(optional)]
+    total: Option<i64>,
+    #[prop(default = "pager")] testid: &'static str,
+) -> impl IntoView {
     let end_cursor = StoredValue::new(end_cursor);
     let page = paging.page_number();
     view! {
-        <nav class="pager actions" aria-label="Pages">
+        <nav class="pager actions" aria-label="Pages" data-testid=testid>
+            {total.map(|total| view! { <span class="hint">{format!("{total} in total")}</span> })}
             <button type="button" class="secondary" disabled=page == 1 on:click=move |_| paging.previous()
                 data-testid="page-previous">"Previous"</button>
             <span data-testid="page-number">"Page " {page}</span>
             <button type="button" class="secondary" disabled=!has_next
                 on:click=move |_| paging.next(end_cursor.get_value()) data-testid="page-next">"Next"</button>
         </nav>
+    }
+}
+
+/// The placeholder while a list loads.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" aria-busy="true">"Loading…"</p> }
+}
+
+/// An `ErrorBoundary` fallback: the first error's message.
+pub fn load_error(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    view! {
+        <p class="alert" role="alert" data-testid="load-error">
+            {move || errors.get().into_iter().next().map(|(_, e)| sentence(&e.to_string())).unwrap_or_default()}
+        </p>
     }
 }
 
@@ -100,4 +130,21 @@ pub fn optional(value: String) -> Option<String> {
 #[component]
 pub fn StatusBadge(wire: &'static str, label: &'static str) -> impl IntoView {
     view! { <span class="status" data-status=wire data-testid="status">{label}</span> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count_label, when};
+
+    #[test]
+    fn when_keeps_date_and_minutes() {
+        assert_eq!(when("2026-11-22T01:02:03.456Z"), "2026-11-22 01:02");
+        assert_eq!(when("bad"), "bad");
+    }
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(count_label(1, "order"), "1 order");
+        assert_eq!(count_label(3, "order"), "3 orders");
+    }
 }

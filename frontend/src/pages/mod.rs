@@ -1,6 +1,9 @@
 //! One module per route.
 
 pub mod accept_invitation;
+pub mod agents;
+pub mod approvals;
+pub mod audit;
 pub mod customers;
 pub mod dashboard;
 pub mod login;
@@ -8,4 +11,6 @@ pub mod not_found;
 pub mod orders;
 pub mod security;
 pub mod set_password;
+pub mod settings;
 pub mod setup;
+pub mod staff;
