@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startHub } from '../lib/hub.mjs';
 import { launchBrowser, artifactsDir } from '../lib/browser.mjs';
-import { gql } from '../lib/graphql.mjs';
+import { graphql as gql } from '../lib/api.mjs';
 import { LoginPage } from '../pages/LoginPage.mjs';
 import { Layout } from '../pages/Layout.mjs';
 import { AgentsPage } from '../pages/AgentsPage.mjs';
