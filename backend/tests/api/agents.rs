@@ -1,59 +1,25 @@
-use chrono::Utc;
-use entity::{customer, order, AccountKind, AutomationMode, CustomerStatus, OrderStatus};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use entity::{order, AccountKind, OrderStatus};
+use sea_orm::EntityTrait;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::*;
+use crate::{
+    fixtures::{customer_record, order_with_status},
+    helpers::*,
+};
 
 /// A signed-in customer: (access token, id).
 pub async fn customer(app: &TestApp, email: &str) -> (String, Uuid) {
     app.create_account(email, "customer-password", AccountKind::Customer, None).await;
     let (token, _) = app.login(email, "customer-password").await;
     let id = app.gql(ME, json!({}), Some(&token)).await.data("me.id").as_str().unwrap().parse().unwrap();
-    let now = Utc::now();
-    customer::ActiveModel {
-        id: Set(id),
-        company: Set(Some("Acme".into())),
-        phone: Set(None),
-        status: Set(CustomerStatus::Active),
-        notes: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&app.services.db)
-    .await
-    .unwrap();
+    customer_record(app, id, Some("Acme")).await;
     (token, id)
 }
 
-/// An order of `customer_id`, inserted directly (orders are another branch's work).
+/// A FULFILLED order of `customer_id`.
 pub async fn order_of(app: &TestApp, customer_id: Uuid) -> Uuid {
-    let now = Utc::now();
-    let id = Uuid::new_v4();
-    order::ActiveModel {
-        id: Set(id),
-        customer_id: Set(customer_id),
-        plan_id: Set(None),
-        status: Set(OrderStatus::Fulfilled),
-        tier: Set("starter".into()),
-        domain: Set(format!("{}.example.com", id.simple())),
-        tools: Set(json!([])),
-        server_ip: Set(None),
-        ssh_port: Set(None),
-        automation_mode: Set(AutomationMode::Auto),
-        dashboard_url: Set(None),
-        portainer_url: Set(None),
-        config_version: Set(0),
-        failure_reason: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        fulfilled_at: Set(None),
-    }
-    .insert(&app.services.db)
-    .await
-    .unwrap();
-    id
+    order_with_status(app, customer_id, OrderStatus::Fulfilled).await
 }
 
 async fn config_version(app: &TestApp, order_id: Uuid) -> i64 {

@@ -8,14 +8,14 @@
 use std::{fmt, time::Duration};
 
 use chrono::Utc;
-use entity::{order, AutomationMode, OrderStatus};
+use entity::{order, OrderStatus};
 use hub::domain::approvals::{self, ApprovalRequest};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::customers::{create_customer, signed_in_customer};
-use crate::helpers::*;
+use crate::{fixtures::order_row, helpers::*};
 
 /// What a cell must answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,31 +271,7 @@ fn observed(res: &Gql, field: &str) -> String {
 
 /// A PAYMENT_CONFIRMED, MANUAL order of `customer_id`, written directly.
 async fn paid_order(app: &TestApp, customer_id: Uuid) -> Uuid {
-    let now = Utc::now();
-    let id = Uuid::new_v4();
-    order::ActiveModel {
-        id: Set(id),
-        customer_id: Set(customer_id),
-        plan_id: Set(None),
-        status: Set(OrderStatus::PaymentConfirmed),
-        tier: Set("Build".into()),
-        domain: Set(format!("{}.example.com", id.simple())),
-        tools: Set(json!(["ghost"])),
-        server_ip: Set(None),
-        ssh_port: Set(None),
-        automation_mode: Set(AutomationMode::Manual),
-        dashboard_url: Set(None),
-        portainer_url: Set(None),
-        config_version: Set(0),
-        failure_reason: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        fulfilled_at: Set(None),
-    }
-    .insert(&app.services.db)
-    .await
-    .unwrap();
-    id
+    order_row(app, customer_id, OrderStatus::PaymentConfirmed, None, json!(["ghost"])).await
 }
 
 async fn pending_approval(app: &TestApp, order: Uuid) -> Uuid {

@@ -11,6 +11,7 @@ mod authorization_matrix;
 mod billing;
 mod customers;
 mod demo;
+mod fixtures;
 mod nested_loading;
 mod orders;
 mod plumbing;

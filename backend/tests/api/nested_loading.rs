@@ -5,16 +5,16 @@
 use std::sync::atomic::Ordering;
 
 use chrono::Utc;
-use entity::{
-    agent_config, customer, founding_member, order, plan, subscription, AccountKind, AutomationMode, CustomerStatus, OrderStatus,
-    SubscriptionStatus,
-};
+use entity::{agent_config, founding_member, plan, subscription, AccountKind, OrderStatus, SubscriptionStatus};
 use hub::domain::identity::{accounts, Email};
 use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::*;
+use crate::{
+    fixtures::{customer_record, order_row},
+    helpers::*,
+};
 
 const PAGE: &str = "query($n: Int) { customers(first: $n) { totalCount edges { node { id \
     subscription { plan { code } } foundingMember { number } \
@@ -35,18 +35,7 @@ async fn seed(app: &TestApp) {
             role: None,
         };
         let user = accounts::insert(db, account).await.unwrap();
-        customer::ActiveModel {
-            id: Set(user.id),
-            company: Set(Some(format!("Company {i}"))),
-            phone: Set(None),
-            status: Set(CustomerStatus::Active),
-            notes: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(db)
-        .await
-        .unwrap();
+        customer_record(app, user.id, Some(&format!("Company {i}"))).await;
         subscription::ActiveModel {
             id: Set(Uuid::new_v4()),
             customer_id: Set(user.id),
@@ -77,29 +66,8 @@ async fn seed(app: &TestApp) {
             .unwrap();
         }
         for n in 0..2 {
-            let order_id = Uuid::new_v4();
-            order::ActiveModel {
-                id: Set(order_id),
-                customer_id: Set(user.id),
-                plan_id: Set(Some(plan.id)),
-                status: Set(OrderStatus::PaymentConfirmed),
-                tier: Set(plan.tier.clone()),
-                domain: Set(format!("c{i}-{n}.example.com")),
-                tools: Set(json!(["nextcloud"])),
-                server_ip: Set(None),
-                ssh_port: Set(None),
-                automation_mode: Set(AutomationMode::Manual),
-                dashboard_url: Set(None),
-                portainer_url: Set(None),
-                config_version: Set(0),
-                failure_reason: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                fulfilled_at: Set(None),
-            }
-            .insert(db)
-            .await
-            .unwrap();
+            let domain = format!("c{i}-{n}.example.com");
+            let order_id = order_row(app, user.id, OrderStatus::PaymentConfirmed, Some(domain), json!(["nextcloud"])).await;
             agent_config::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 order_id: Set(order_id),

@@ -3,8 +3,7 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
-use entity::{customer, order, AccountKind, CustomerStatus, OrderStatus, StaffRole};
+use entity::{order, AccountKind, OrderStatus, StaffRole};
 use hub::{
     auth::{actor::Credential, capability::ReadOrders, Actor, Cap, Principal},
     domain::orders,
@@ -13,7 +12,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::*;
+use crate::{fixtures::customer_record, helpers::*};
 
 mod provisioning;
 mod remote_commands;
@@ -36,19 +35,7 @@ async fn customer(app: &TestApp, email: &str, name: &str) -> (Uuid, String) {
     app.create_account(email, CUSTOMER_PASSWORD, AccountKind::Customer, None).await;
     let user = hub::domain::identity::accounts::find_by_email(&app.services.db, email).await.unwrap().unwrap();
     let id = user.id;
-    let now = Utc::now();
-    customer::ActiveModel {
-        id: Set(id),
-        company: Set(None),
-        phone: Set(None),
-        status: Set(CustomerStatus::Active),
-        notes: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&app.services.db)
-    .await
-    .unwrap();
+    customer_record(app, id, None).await;
     let mut active: entity::user::ActiveModel = user.into();
     active.name = Set(name.to_owned());
     active.update(&app.services.db).await.unwrap();
