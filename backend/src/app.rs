@@ -4,11 +4,11 @@
 use std::{net::SocketAddr, time::Instant};
 
 use axum::{
-    extract::{MatchedPath, Request},
+    extract::{DefaultBodyLimit, MatchedPath, Request},
     http::{header, HeaderName, HeaderValue},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{any, get},
+    routing::{any, get, post},
     Router,
 };
 use tokio::net::TcpListener;
@@ -24,7 +24,7 @@ use crate::{
     auth::rate_limit::Limiter,
     error::AppError,
     graphql::{self, transport::GraphqlState},
-    rest::{health, public},
+    rest::{health, public, tenant},
     Services,
 };
 
@@ -45,6 +45,7 @@ pub fn router(services: Services) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/api/v1/public/founding-members/count", get(public::founding_members_count))
+        .merge(tenant_routes())
         .route("/api/{*rest}", any(unknown_api_route))
         .with_state(services.clone());
 
@@ -66,6 +67,19 @@ pub fn router(services: Services) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// The tenant-host shim (spec 001 §6), with a 1 MiB body limit.
+fn tenant_routes() -> Router<Services> {
+    Router::new()
+        .route("/api/v1/tenant/register", post(tenant::register))
+        .route("/api/v1/tenant/heartbeat", post(tenant::heartbeat))
+        .route("/api/v1/tenant/config", get(tenant::config))
+        .route("/api/v1/tenant/approval-request", post(tenant::approval_request))
+        .route("/api/v1/tenant/approval-response/{id}", get(tenant::approval_response))
+        .route("/api/v1/tenant/usage", post(tenant::usage))
+        .route("/api/v1/tenant/backup-status", post(tenant::backup_status))
+        .layer(DefaultBodyLimit::max(tenant::MAX_BODY_BYTES))
 }
 
 async fn unknown_api_route() -> Response {

@@ -21,6 +21,9 @@ pub mod remote_command;
 pub mod session;
 pub mod subscription;
 pub mod system_setting;
+pub mod tenant_credential;
+pub mod tenant_heartbeat;
+pub mod token_usage_bucket;
 pub mod types;
 pub mod user;
 

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_identity;
 mod m20261122_000002_control_plane;
+mod m20261122_000003_tenant_hosts;
 
 /// Runs every migration in order; `hub serve` and `hub migrate` call it at start.
 pub struct Migrator;
@@ -12,6 +13,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261121_000001_identity::Migration), Box::new(m20261122_000002_control_plane::Migration)]
+        vec![
+            Box::new(m20261121_000001_identity::Migration),
+            Box::new(m20261122_000002_control_plane::Migration),
+            Box::new(m20261122_000003_tenant_hosts::Migration),
+        ]
     }
 }

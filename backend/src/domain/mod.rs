@@ -13,3 +13,4 @@ pub mod identity;
 pub mod orders;
 pub mod page;
 pub mod settings;
+pub mod tenants;

@@ -11,7 +11,10 @@ use super::{
 };
 use crate::{
     auth::capability::{ManageContainers, ManageOrders, ReadOrders},
-    domain::orders::{self, provisioning, read, remote_commands},
+    domain::{
+        orders::{self, provisioning, read, remote_commands},
+        tenants,
+    },
 };
 
 #[derive(InputObject)]
@@ -145,6 +148,14 @@ impl OrderMutation {
     async fn provision_order(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<ProvisioningJob> {
         let cap = ctx.actor().grant::<ManageOrders>().gql()?;
         provisioning::provision(ctx.services(), &cap, id, ctx.meta()).await.map(Into::into).gql()
+    }
+
+    /// Mints the order's one-time tenant registration token (MANAGER and above),
+    /// valid for 7 days and replacing any unused earlier one. It is shown only
+    /// here; the server exchanges it at `POST /api/v1/tenant/register`.
+    async fn issue_registration_token(&self, ctx: &Context<'_>, order_id: Uuid) -> async_graphql::Result<String> {
+        let cap = ctx.actor().grant::<ManageOrders>().gql()?;
+        tenants::issue_registration_token(ctx.services(), &cap, order_id, ctx.meta()).await.gql()
     }
 
     /// Cancels an order that is neither FULFILLED nor CANCELLED (MANAGER and above).

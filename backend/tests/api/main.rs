@@ -21,4 +21,5 @@ mod settings_audit;
 mod setup_and_login;
 mod staff;
 mod subscriptions;
+mod tenant;
 mod two_factor;

@@ -1,0 +1,122 @@
+//! Hourly token-usage buckets (spec 001 §4.10), upserted: re-sending a bucket
+//! replaces it, so a retried batch never counts twice.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Timelike, Utc};
+use entity::token_usage_bucket::{self, Column};
+use sea_orm::{sea_query::OnConflict, EntityTrait, Set, TransactionTrait};
+use uuid::Uuid;
+
+use crate::{
+    domain::agents::is_slug,
+    error::{AppError, FieldError},
+    Services,
+};
+
+/// The most buckets one batch may carry.
+pub const MAX_BATCH: usize = 1000;
+const CHUNK: usize = 200;
+
+/// One bucket as the tenant sends it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bucket {
+    pub agent_id: String,
+    pub model: String,
+    pub bucket_hour: String,
+    pub tokens_input: i64,
+    pub tokens_output: i64,
+    pub tokens_cache_read: i64,
+    pub tokens_cache_write: i64,
+    pub web_search_count: i64,
+    pub web_fetch_count: i64,
+    pub cost_cents: i64,
+}
+
+fn check(index: usize, bucket: &Bucket, now: DateTime<Utc>, errors: &mut Vec<FieldError>) -> Option<DateTime<Utc>> {
+    let field = |name: &str| format!("buckets[{index}].{name}");
+    if !is_slug(&bucket.agent_id) {
+        errors.push(FieldError::new(field("agentId"), "must be a slug: a lower-case letter, then [a-z0-9-], at most 64"));
+    }
+    let model_ok = !bucket.model.is_empty() && bucket.model.len() <= 128 && bucket.model.bytes().all(|b| b.is_ascii_graphic());
+    if !model_ok {
+        errors.push(FieldError::new(field("model"), "must be 1 to 128 visible ASCII characters"));
+    }
+    let counts = [
+        ("tokensInput", bucket.tokens_input),
+        ("tokensOutput", bucket.tokens_output),
+        ("tokensCacheRead", bucket.tokens_cache_read),
+        ("tokensCacheWrite", bucket.tokens_cache_write),
+        ("webSearchCount", bucket.web_search_count),
+        ("webFetchCount", bucket.web_fetch_count),
+        ("costCents", bucket.cost_cents),
+    ];
+    for (name, value) in counts {
+        if value < 0 {
+            errors.push(FieldError::new(field(name), "must be at least 0"));
+        }
+    }
+    let hour = DateTime::parse_from_rfc3339(&bucket.bucket_hour).ok().map(|at| at.with_timezone(&Utc));
+    match hour {
+        None => errors.push(FieldError::new(field("bucketHour"), "must be an RFC 3339 timestamp")),
+        Some(at) if at.minute() != 0 || at.second() != 0 || at.nanosecond() != 0 => {
+            errors.push(FieldError::new(field("bucketHour"), "must be on the hour"))
+        }
+        Some(at) if at > now => errors.push(FieldError::new(field("bucketHour"), "must not be in the future")),
+        Some(_) => {}
+    }
+    hour
+}
+
+/// Validates the batch and upserts it in one transaction; returns how many
+/// buckets were accepted. Within a batch the last copy of a bucket wins.
+pub async fn ingest(services: &Services, order_id: Uuid, buckets: Vec<Bucket>) -> Result<usize, AppError> {
+    if buckets.len() > MAX_BATCH {
+        return Err(AppError::invalid("buckets", format!("must hold at most {MAX_BATCH} buckets")));
+    }
+    let now = Utc::now();
+    let mut errors = Vec::new();
+    let mut rows = BTreeMap::new();
+    for (index, bucket) in buckets.iter().enumerate() {
+        if let Some(hour) = check(index, bucket, now, &mut errors) {
+            let row = token_usage_bucket::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                order_id: Set(order_id),
+                agent_id: Set(bucket.agent_id.clone()),
+                model: Set(bucket.model.clone()),
+                bucket_hour: Set(hour),
+                tokens_input: Set(bucket.tokens_input),
+                tokens_output: Set(bucket.tokens_output),
+                tokens_cache_read: Set(bucket.tokens_cache_read),
+                tokens_cache_write: Set(bucket.tokens_cache_write),
+                web_search_count: Set(bucket.web_search_count),
+                web_fetch_count: Set(bucket.web_fetch_count),
+                cost_cents: Set(bucket.cost_cents),
+                updated_at: Set(now),
+            };
+            rows.insert((bucket.agent_id.clone(), bucket.model.clone(), hour), row);
+        }
+    }
+    AppError::check_fields(errors)?;
+    let accepted = buckets.len();
+    let rows: Vec<_> = rows.into_values().collect();
+    let txn = services.db.begin().await?;
+    for chunk in rows.chunks(CHUNK) {
+        let on_conflict = OnConflict::columns([Column::OrderId, Column::AgentId, Column::Model, Column::BucketHour])
+            .update_columns([
+                Column::TokensInput,
+                Column::TokensOutput,
+                Column::TokensCacheRead,
+                Column::TokensCacheWrite,
+                Column::WebSearchCount,
+                Column::WebFetchCount,
+                Column::CostCents,
+                Column::UpdatedAt,
+            ])
+            .to_owned();
+        token_usage_bucket::Entity::insert_many(chunk.to_vec()).on_conflict(on_conflict).exec_without_returning(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(accepted)
+}
