@@ -152,7 +152,8 @@ impl OrderMutation {
 
     /// Mints the order's one-time tenant registration token (MANAGER and above),
     /// valid for 7 days and replacing any unused earlier one. It is shown only
-    /// here; the server exchanges it at `POST /api/v1/tenant/register`.
+    /// here; the server exchanges it at `POST /api/v1/tenant/register`. A
+    /// CANCELLED order is `CONFLICT`.
     async fn issue_registration_token(&self, ctx: &Context<'_>, order_id: Uuid) -> async_graphql::Result<String> {
         let cap = ctx.actor().grant::<ManageOrders>().gql()?;
         tenants::issue_registration_token(ctx.services(), &cap, order_id, ctx.meta()).await.gql()

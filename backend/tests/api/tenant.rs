@@ -102,6 +102,10 @@ async fn a_registration_token_buys_one_hub_key_and_registering_again_revokes_it(
     let logged = format!("{audit:?}");
     assert!(logged.contains("tenant.registration_token_issued"));
     assert!(!logged.contains(&token) && !logged.contains(&second), "secrets never reach the audit log");
+
+    let cancelled = crate::fixtures::order_with_status(&app, a, entity::OrderStatus::Cancelled).await;
+    let res = app.gql(ISSUE, json!({ "o": cancelled }), Some(&owner)).await;
+    assert_eq!(res.code(), "CONFLICT");
 }
 
 #[tokio::test]

@@ -2,7 +2,10 @@
 //! SHA-256 digests; neither is ever logged or audited.
 
 use chrono::{Duration, Utc};
-use entity::tenant_credential::{self, Column};
+use entity::{
+    tenant_credential::{self, Column},
+    OrderStatus,
+};
 use sea_orm::{
     sea_query::{Expr, OnConflict},
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait, Set, TransactionTrait,
@@ -31,8 +34,9 @@ pub struct Registration {
     pub order_id: Uuid,
 }
 
-/// Mints a registration token for the order (MANAGER and above), replacing any
-/// unused earlier one; the token is returned once and stored as a digest.
+/// Mints a registration token for the order (MANAGER and above, not for a
+/// CANCELLED order), replacing any unused earlier one; the token is returned
+/// once and stored as a digest.
 pub async fn issue_registration_token(
     services: &Services,
     cap: &Cap<ManageOrders>,
@@ -43,7 +47,10 @@ pub async fn issue_registration_token(
     let now = Utc::now();
     let expires_at = now + Duration::days(REGISTRATION_TTL_DAYS);
     let txn = services.db.begin().await?;
-    find_reachable(&txn, cap, order_id).await?;
+    let order = find_reachable(&txn, cap, order_id).await?;
+    if order.status == OrderStatus::Cancelled {
+        return Err(AppError::Conflict("the order is CANCELLED; its server cannot register".into()));
+    }
     let row = tenant_credential::ActiveModel {
         order_id: Set(order_id),
         registration_token_hash: Set(Some(tokens::digest(&token))),
