@@ -24,7 +24,7 @@ use crate::{
     auth::rate_limit::Limiter,
     error::AppError,
     graphql::{self, transport::GraphqlState},
-    rest::{health, public, tenant},
+    rest::{bridge, health, public, tenant},
     Services,
 };
 
@@ -46,6 +46,7 @@ pub fn router(services: Services) -> Router {
         .route("/metrics", get(health::metrics))
         .route("/api/v1/public/founding-members/count", get(public::founding_members_count))
         .merge(tenant_routes())
+        .merge(bridge_routes())
         .route("/api/{*rest}", any(unknown_api_route))
         .with_state(services.clone());
 
@@ -67,6 +68,14 @@ pub fn router(services: Services) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// The inbound signed bridge (spec 000), with a 1 MiB body limit.
+fn bridge_routes() -> Router<Services> {
+    Router::new()
+        .route("/api/internal/saas/project/heartbeat", post(bridge::heartbeat))
+        .route("/api/internal/saas/site-stats", post(bridge::site_stats))
+        .layer(DefaultBodyLimit::max(bridge::MAX_BODY_BYTES))
 }
 
 /// The tenant-host shim (spec 001 §6), with a 1 MiB body limit.

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_identity;
 mod m20261122_000002_control_plane;
 mod m20261122_000003_tenant_hosts;
+mod m20261122_000004_bridge;
 
 /// Runs every migration in order; `hub serve` and `hub migrate` call it at start.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_identity::Migration),
             Box::new(m20261122_000002_control_plane::Migration),
             Box::new(m20261122_000003_tenant_hosts::Migration),
+            Box::new(m20261122_000004_bridge::Migration),
         ]
     }
 }

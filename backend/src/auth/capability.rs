@@ -181,6 +181,14 @@ permission!(
     ManageSettings, "manage settings", Some(StaffRole::Admin), customers: false
 );
 permission!(
+    /// Read bridge projects and their sync log.
+    ReadProjects, "read projects", Some(StaffRole::Support), customers: false
+);
+permission!(
+    /// Register bridge projects and rotate their secrets.
+    ManageProjects, "manage projects", Some(StaffRole::Manager), customers: false
+);
+permission!(
     /// Read the audit log.
     ReadAuditLog, "read the audit log", Some(StaffRole::Admin), customers: false
 );

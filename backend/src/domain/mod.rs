@@ -12,5 +12,6 @@ pub mod customers;
 pub mod identity;
 pub mod orders;
 pub mod page;
+pub mod projects;
 pub mod settings;
 pub mod tenants;

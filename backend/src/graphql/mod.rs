@@ -14,6 +14,7 @@ pub mod loaders;
 pub mod nested;
 pub mod order_types;
 pub mod orders;
+pub mod projects;
 pub mod settings;
 pub mod staff;
 pub mod subscription;
@@ -36,6 +37,7 @@ pub struct Query(
     agents::AgentQuery,
     approvals::ApprovalQuery,
     settings::SettingsQuery,
+    projects::ProjectQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -50,6 +52,7 @@ pub struct Mutation(
     agents::AgentMutation,
     approvals::ApprovalMutation,
     settings::SettingsMutation,
+    projects::ProjectMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;

@@ -1,7 +1,8 @@
 //! REST routes, only where the other side fixes the shape. For now: health,
-//! readiness, metrics, the public founding-member count and the tenant-host shim;
-//! the bridge, Stripe, usage and cron shims follow.
+//! readiness, metrics, the public founding-member count, the tenant-host shim
+//! and the inbound signed bridge; Stripe, usage and cron shims follow.
 
+pub mod bridge;
 pub mod error;
 pub mod health;
 pub mod public;

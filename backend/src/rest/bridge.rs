@@ -1,0 +1,89 @@
+//! The inbound signed bridge (spec 000, CONTRACT.md §3): child projects send
+//! heartbeats and site telemetry signed with their secret. Handlers only
+//! translate headers and the raw body for the domain.
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Request, State},
+    http::{HeaderMap, Method, StatusCode, Uri},
+    Json,
+};
+use serde_json::{json, Value};
+
+use crate::{
+    domain::projects::{
+        calls::{self, Endpoint},
+        inbound::{InboundRequest, SignedHeaders},
+    },
+    error::AppError,
+    Services,
+};
+
+/// The largest body a child project may send.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The raw body, with rejections in the contract's codes.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        Bytes::from_request(req, state).await.map(RawBody).map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::invalid("body", "could not read the request body")
+            }
+        })
+    }
+}
+
+fn header(headers: &HeaderMap, name: &str) -> String {
+    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().trim().to_owned()
+}
+
+fn signed_headers(headers: &HeaderMap) -> SignedHeaders {
+    SignedHeaders {
+        project: header(headers, "x-mintreu-project"),
+        key: header(headers, "x-mintreu-key"),
+        timestamp: header(headers, "x-mintreu-timestamp"),
+        signature: header(headers, "x-mintreu-signature"),
+    }
+}
+
+async fn receive(
+    services: &Services,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    endpoint: Endpoint,
+) -> Result<Json<Value>, AppError> {
+    let headers = signed_headers(headers);
+    let request = InboundRequest { headers: &headers, method: method.as_str(), path: uri.path(), body };
+    calls::receive(services, request, endpoint).await?;
+    Ok(Json(json!({ "success": true, "data": { "received": true } })))
+}
+
+/// `POST /api/internal/saas/project/heartbeat`: stores machine, runtime and health.
+pub async fn heartbeat(
+    State(services): State<Services>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Json<Value>, AppError> {
+    receive(&services, &method, &uri, &headers, &body, Endpoint::Heartbeat).await
+}
+
+/// `POST /api/internal/saas/site-stats`: stores one telemetry window.
+pub async fn site_stats(
+    State(services): State<Services>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Json<Value>, AppError> {
+    receive(&services, &method, &uri, &headers, &body, Endpoint::SiteStats).await
+}
