@@ -9,7 +9,10 @@ use std::{fmt, time::Duration};
 
 use chrono::Utc;
 use entity::{order, OrderStatus};
-use hub::domain::approvals::{self, ApprovalRequest};
+use hub::domain::{
+    approvals::{self, ApprovalRequest},
+    projects::sync_log,
+};
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -242,6 +245,29 @@ static MATRIX: &[Row] = &[
         vars: |_, c| json!({ "id": c.fresh }),
         expect: [A, A, F, F, A, N, U] },
 
+    // Bridge projects (spec 000): staff read them and the sync log; MANAGER and
+    // above register projects and rotate their secrets.
+    Row { name: "registerProject", field: "registerProject", fresh: Fresh::Nothing,
+        query: "mutation($i: RegisterProjectInput!) { registerProject(input: $i) { projectKey secret } }",
+        vars: |_, c| json!({ "i": { "slug": format!("matrix-{}", c.n), "name": "Matrix", "baseUrl": "https://matrix.example.com" } }),
+        expect: [A, A, A, F, F, F, U] },
+    Row { name: "rotateProjectSecret", field: "rotateProjectSecret", fresh: Fresh::Nothing,
+        query: "mutation { rotateProjectSecret(slug: \"matrix-project\") { secret } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, F, F, F, U] },
+    Row { name: "projects", field: "projects", fresh: Fresh::Nothing,
+        query: "query { projects(first: 5) { totalCount edges { node { slug } } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, F, F, U] },
+    Row { name: "project", field: "project", fresh: Fresh::Nothing,
+        query: "query { project(slug: \"matrix-project\") { slug projectKey } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, F, F, U] },
+    Row { name: "syncLogs", field: "syncLogs", fresh: Fresh::Nothing,
+        query: "query { syncLogs(first: 5) { totalCount edges { node { id } } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, F, F, U] },
+
     // Settings and the audit log: ADMIN and above.
     Row { name: "settings", field: "settings", fresh: Fresh::Nothing,
         query: "query { settings { key } }",
@@ -352,6 +378,21 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
     app.gql("mutation($v: JSON!) { updateSettings(values: $v) { key } }", json!({ "v": { "ui.matrix_seed": 1 } }), Some(&owner))
         .await
         .data("updateSettings");
+    app.gql(
+        "mutation { registerProject(input: { slug: \"matrix-project\", name: \"Matrix\", baseUrl: \"https://m.example.com\" }) { secret } }",
+        json!({}),
+        Some(&owner),
+    )
+    .await
+    .data("registerProject.secret");
+    let call = sync_log::Call {
+        project_slug: "matrix-project",
+        endpoint: "/api/internal/saas/site-stats",
+        status: 200,
+        latency_ms: 1,
+        error: None,
+    };
+    sync_log::record_inbound(&app.services, call).await.unwrap();
     let fixture = Fixture { customer_a, order, agent, approval, plan, plan_name };
 
     let tokens: [Option<&str>; 7] = [Some(&owner), Some(&admin), Some(&manager), Some(&support), Some(&a_token), Some(&b_token), None];

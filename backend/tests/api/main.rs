@@ -9,6 +9,7 @@ mod api_tokens;
 mod approvals;
 mod authorization_matrix;
 mod billing;
+mod bridge;
 mod customers;
 mod demo;
 mod fixtures;
