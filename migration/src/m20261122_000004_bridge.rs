@@ -87,6 +87,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .create_index(
+                Index::create().name("idx_bridge_replays_created").table(BridgeReplays::Table).col(BridgeReplays::CreatedAt).to_owned(),
+            )
+            .await?;
+        manager
             .create_table(
                 Table::create()
                     .table(SiteStats::Table)
