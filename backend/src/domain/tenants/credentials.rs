@@ -46,11 +46,13 @@ pub async fn issue_registration_token(
     let token = tokens::generate(REGISTRATION_PREFIX);
     let now = Utc::now();
     let expires_at = now + Duration::days(REGISTRATION_TTL_DAYS);
-    let txn = services.db.begin().await?;
-    let order = find_reachable(&txn, cap, order_id).await?;
+    // Read before the transaction: on SQLite a transaction that reads and then
+    // writes fails (SQLITE_BUSY_SNAPSHOT) when another connection wrote in between.
+    let order = find_reachable(&services.db, cap, order_id).await?;
     if order.status == OrderStatus::Cancelled {
         return Err(AppError::Conflict("the order is CANCELLED; its server cannot register".into()));
     }
+    let txn = services.db.begin().await?;
     let row = tenant_credential::ActiveModel {
         order_id: Set(order_id),
         registration_token_hash: Set(Some(tokens::digest(&token))),
