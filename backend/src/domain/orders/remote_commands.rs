@@ -43,11 +43,13 @@ pub async fn queue(
     if args.to_string().len() > MAX_ARGS_BYTES {
         return Err(AppError::invalid("args", format!("must be at most {MAX_ARGS_BYTES} bytes as JSON")));
     }
-    let txn = services.db.begin().await?;
-    let order = find_reachable(&txn, cap, order_id).await?;
+    // Read before the transaction: on SQLite a transaction that reads and then
+    // writes fails (SQLITE_BUSY_SNAPSHOT) when another connection wrote in between.
+    let order = find_reachable(&services.db, cap, order_id).await?;
     if order.status == OrderStatus::Cancelled {
         return Err(AppError::Conflict("the order is CANCELLED; its server takes no commands".into()));
     }
+    let txn = services.db.begin().await?;
     let queued = remote_command::ActiveModel {
         id: Set(Uuid::new_v4()),
         order_id: Set(order_id),

@@ -110,9 +110,11 @@ pub async fn rotate_secret(
     slug: &str,
     meta: &RequestMeta,
 ) -> Result<ProjectSecret, AppError> {
-    let txn = services.db.begin().await?;
-    let found = project::Entity::find().filter(Column::Slug.eq(slug)).one(&txn).await?;
+    // Read before the transaction (see `orders::remote_commands::queue`): the
+    // update below is by primary key, so nothing is lost if the row changed since.
+    let found = project::Entity::find().filter(Column::Slug.eq(slug)).one(&services.db).await?;
     let found = found.ok_or_else(|| AppError::NotFound("no such project".into()))?;
+    let txn = services.db.begin().await?;
     let secret = tokens::generate(SECRET_PREFIX);
     let mut row: project::ActiveModel = found.into();
     row.secret_encrypted = Set(services.master_key.encrypt(secret.as_bytes()));
