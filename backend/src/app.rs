@@ -24,7 +24,7 @@ use crate::{
     auth::rate_limit::Limiter,
     error::AppError,
     graphql::{self, transport::GraphqlState},
-    rest::{bridge, health, public, tenant},
+    rest::{body, bridge, health, public, tenant},
     Services,
 };
 
@@ -75,7 +75,7 @@ fn bridge_routes() -> Router<Services> {
     Router::new()
         .route("/api/internal/saas/project/heartbeat", post(bridge::heartbeat))
         .route("/api/internal/saas/site-stats", post(bridge::site_stats))
-        .layer(DefaultBodyLimit::max(bridge::MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
 }
 
 /// The tenant-host shim (spec 001 §6), with a 1 MiB body limit.
@@ -88,7 +88,7 @@ fn tenant_routes() -> Router<Services> {
         .route("/api/v1/tenant/approval-response/{id}", get(tenant::approval_response))
         .route("/api/v1/tenant/usage", post(tenant::usage))
         .route("/api/v1/tenant/backup-status", post(tenant::backup_status))
-        .layer(DefaultBodyLimit::max(tenant::MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
 }
 
 async fn unknown_api_route() -> Response {

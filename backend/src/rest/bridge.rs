@@ -3,13 +3,13 @@
 //! translate headers and the raw body for the domain.
 
 use axum::{
-    body::Bytes,
-    extract::{FromRequest, Request, State},
-    http::{HeaderMap, Method, StatusCode, Uri},
+    extract::State,
+    http::{HeaderMap, Method, Uri},
     Json,
 };
 use serde_json::{json, Value};
 
+use super::body::RawBody;
 use crate::{
     domain::projects::{
         calls::{self, Endpoint},
@@ -18,26 +18,6 @@ use crate::{
     error::AppError,
     Services,
 };
-
-/// The largest body a child project may send.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// The raw body, with rejections in the contract's codes.
-pub struct RawBody(pub Bytes);
-
-impl<S: Send + Sync> FromRequest<S> for RawBody {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        Bytes::from_request(req, state).await.map(RawBody).map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge
-            } else {
-                AppError::invalid("body", "could not read the request body")
-            }
-        })
-    }
-}
 
 fn header(headers: &HeaderMap, name: &str) -> String {
     headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().trim().to_owned()

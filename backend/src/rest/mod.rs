@@ -2,6 +2,7 @@
 //! readiness, metrics, the public founding-member count, the tenant-host shim
 //! and the inbound signed bridge; Stripe, usage and cron shims follow.
 
+pub mod body;
 pub mod bridge;
 pub mod error;
 pub mod health;

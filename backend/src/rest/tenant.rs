@@ -3,16 +3,15 @@
 //! the order its hub key resolves to, never on an id from the body or path.
 
 use axum::{
-    body::Bytes,
-    extract::{FromRequest, FromRequestParts, Path, Request, State},
+    extract::{FromRequestParts, Path, State},
     http::{header::AUTHORIZATION, request::Parts, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::body::Body;
 use crate::{
     domain::{
         approvals::{self, ApprovalRequest},
@@ -22,9 +21,6 @@ use crate::{
     Services,
 };
 use entity::{agent_config, command_approval, remote_command, ApprovalStatus};
-
-/// The largest body a tenant may send.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The order a `Bearer hk_…` key resolves to.
 pub struct TenantOrder(pub Uuid);
@@ -37,28 +33,6 @@ impl FromRequestParts<Services> for TenantOrder {
         let key = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim);
         let key = key.ok_or_else(|| AppError::Unauthorized("a hub API key is required".into()))?;
         tenants::authenticate(services, key).await.map(TenantOrder)
-    }
-}
-
-/// A JSON body whose rejections speak the contract: bad JSON is
-/// `VALIDATION_ERROR`, an oversized body `PAYLOAD_TOO_LARGE`.
-pub struct Body<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge
-            } else {
-                AppError::invalid("body", "could not read the request body")
-            }
-        })?;
-        if bytes.len() > MAX_BODY_BYTES {
-            return Err(AppError::PayloadTooLarge);
-        }
-        serde_json::from_slice(&bytes).map(Body).map_err(|err| AppError::invalid("body", format!("invalid JSON: {err}")))
     }
 }
 
