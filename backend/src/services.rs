@@ -18,6 +18,9 @@ pub struct Services {
     pub master_key: Arc<MasterKey>,
     pub jwt: JwtKeys,
     pub events: EventBus,
+    /// The one outbound HTTP client (bridge calls, tenant webhooks): pooled
+    /// connections and bounded timeouts so a slow peer cannot hold a worker.
+    pub http: reqwest::Client,
 }
 
 impl Services {
@@ -31,6 +34,12 @@ impl Services {
 
     pub fn new(db: DatabaseConnection, config: Config, master_key: MasterKey) -> Self {
         let jwt = JwtKeys::new(&master_key, config.auth.access_token_ttl_secs);
-        Self { db, config: Arc::new(config), master_key: Arc::new(master_key), jwt, events: EventBus::default() }
+        let http = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .timeout(std::time::Duration::from_secs(15))
+            .user_agent(concat!("hub/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("the TLS backend initialises");
+        Self { db, config: Arc::new(config), master_key: Arc::new(master_key), jwt, events: EventBus::default(), http }
     }
 }
