@@ -6,7 +6,7 @@ use chrono::Utc;
 use entity::{
     agent_config, customer, order, plan, subscription, AutomationMode, CustomerStatus, OrderStatus, PlanCode, SubscriptionStatus,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -27,7 +27,7 @@ pub async fn seed(services: &Services, customer_id: Uuid) -> Result<bool, AppErr
         .await?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("the PRO plan is not seeded")))?;
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     customer::ActiveModel {
         id: Set(customer_id),
         company: Set(Some("Acme Marketing GmbH".into())),

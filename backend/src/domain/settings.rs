@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use entity::system_setting;
-use sea_orm::{sea_query::OnConflict, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{sea_query::OnConflict, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{json, Value};
 
 use crate::{
@@ -72,7 +72,7 @@ pub async fn update(
     let (removed, kept): (Vec<_>, Vec<_>) = values.into_iter().partition(|(_, v)| v.is_null());
     let removed: Vec<String> = removed.into_iter().map(|(k, _)| k).collect();
     let changed: Vec<String> = kept.iter().map(|(k, _)| k.clone()).collect();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     if !kept.is_empty() {
         let rows =
             kept.into_iter().map(|(key, value)| system_setting::ActiveModel { key: Set(key), value: Set(value), updated_at: Set(now) });

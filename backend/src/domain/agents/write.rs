@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::agent_config;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -60,7 +60,7 @@ pub async fn deploy(
     AppError::check_fields(errors)?;
     let template = template.expect("checked above");
 
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     bump_config_version(&txn, order_id).await?;
     let taken = agent_config::Entity::find()
         .filter(agent_config::Column::OrderId.eq(order_id))
@@ -154,7 +154,7 @@ async fn begin_change<P: Permission>(
     if cap.customer_scope().is_some() {
         cap.ensure_reaches(find_order(&services.db, order_id).await?.customer_id)?;
     }
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     bump_config_version(&txn, order_id).await?;
     let agent = agent_config::Entity::find_by_id(id).one(&txn).await?.ok_or_else(no_agent)?;
     Ok((txn, agent))

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::{command_approval, ApprovalStatus};
-use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -43,7 +43,7 @@ pub async fn decide(
     // Reach is checked before the transaction so that its first statement is the
     // guarded write (on SQLite a read first could not upgrade to a write under load).
     let approval = find.one(&services.db).await?.ok_or_else(|| AppError::NotFound("no such approval".into()))?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let now = Utc::now();
     let status = match decision {
         Decision::Approve => ApprovalStatus::Approved,

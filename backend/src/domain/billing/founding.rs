@@ -6,9 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{founding_member, system_setting};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -107,7 +105,7 @@ async fn try_grant(
     expires_at: DateTime<Utc>,
     meta: &RequestMeta,
 ) -> Result<Option<founding_member::Model>, AppError> {
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     // Serialises grants for one customer (and, on SQLite, all grants).
     customers::lock(&txn, customer_id).await?;
     let held = founding_member::Entity::find().filter(founding_member::Column::CustomerId.eq(customer_id)).one(&txn).await?;

@@ -3,9 +3,7 @@
 
 use chrono::Utc;
 use entity::plan;
-use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -83,7 +81,7 @@ pub async fn update(
     meta: &RequestMeta,
 ) -> Result<plan::Model, AppError> {
     let (name, price_id) = validate(&changes)?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     // Write first (the row unchanged) so concurrent updates take turns on both
     // databases and each audit entry's "before" is accurate.
     plan::Entity::update_many()

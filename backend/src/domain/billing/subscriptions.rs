@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::{customer, plan, subscription, SubscriptionStatus};
-use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -87,7 +87,7 @@ pub async fn set(
     status: SubscriptionStatus,
     meta: &RequestMeta,
 ) -> Result<(subscription::Model, plan::Model), AppError> {
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     // Locking the customer row keeps two concurrent calls from both creating one.
     customers::lock(&txn, customer_id).await?;
     let plan = match plan::Entity::find_by_id(plan_id).one(&txn).await? {

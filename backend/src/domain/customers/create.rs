@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::{customer, password_token, user, AccountKind, CustomerStatus};
-use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -50,7 +50,7 @@ pub async fn create(
     AppError::check_fields(fields)?;
     let (email, name) = (email.expect("checked"), name.expect("checked"));
 
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     // No password: the customer chooses one through the link.
     let account =
         accounts::insert(&txn, accounts::NewAccount { email, name, password_hash: None, kind: AccountKind::Customer, role: None }).await?;
@@ -112,7 +112,7 @@ pub async fn set_password(services: &Services, token: &str, new_password: &str, 
     }
     let hash = password::hash(new_password.to_owned()).await?;
 
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     // Claim the token conditionally: of two requests racing with it, one wins.
     let claimed = password_token::Entity::update_many()
         .col_expr(password_token::Column::UsedAt, Expr::value(Utc::now()))

@@ -8,7 +8,7 @@ use entity::{customer, user, CustomerStatus};
 use sea_orm::{
     sea_query::{Expr, Func, LikeExpr},
     ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -167,7 +167,7 @@ pub async fn update(
     let notes = changes.notes.as_deref().map(|n| parse_notes(Some(n))).transpose().map_err(|e| fields.push(e)).ok().flatten();
     AppError::check_fields(fields)?;
 
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     // Concurrent updates take turns, so each audit entry's "before" is accurate.
     super::lock(&txn, id).await?;
     let before = load(&txn, id).await?;

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use entity::api_token;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
 use crate::{
@@ -41,7 +41,7 @@ pub async fn create(
     AppError::check_fields(fields)?;
     let raw = tokens::generate(API_TOKEN_PREFIX);
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let created = api_token::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(cap.user_id()),
@@ -82,7 +82,7 @@ pub async fn revoke(services: &Services, cap: &Cap<ManageOwnSecurity>, id: Uuid,
     if found.revoked_at.is_some() {
         return Ok(found);
     }
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let mut active: api_token::ActiveModel = found.into();
     active.revoked_at = Set(Some(Utc::now()));
     let revoked = active.update(&txn).await?;

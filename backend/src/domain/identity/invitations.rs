@@ -3,10 +3,7 @@
 
 use chrono::Utc;
 use entity::{invitation, AccountKind, StaffRole};
-use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
 use super::{accounts, sessions, Email, SessionTokens};
@@ -39,7 +36,7 @@ pub async fn invite(
     }
     let raw = tokens::generate(INVITATION_PREFIX);
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let created = invitation::ActiveModel {
         id: Set(Uuid::new_v4()),
         email: Set(email.as_str().to_owned()),
@@ -76,7 +73,7 @@ pub async fn preview(services: &Services, token: &str) -> Result<invitation::Mod
 pub async fn accept(services: &Services, token: &str, name: &str, password: &str, meta: &RequestMeta) -> Result<SessionTokens, AppError> {
     let inv = preview(services, token).await?;
     let (email, name, hash) = accounts::validate_new(&inv.email, name, password).await?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let claimed = invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(Utc::now()))
         .filter(invitation::Column::Id.eq(inv.id))

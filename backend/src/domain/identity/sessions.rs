@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use entity::{refresh_token, session, user};
-use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::SessionTokens;
@@ -21,7 +21,7 @@ pub const REFRESH_PREFIX: &str = "hubr_";
 pub async fn open(services: &Services, account: user::Model, meta: &RequestMeta) -> Result<SessionTokens, AppError> {
     let now = Utc::now();
     let expires_at = now + chrono::Duration::days(services.config.auth.refresh_token_ttl_days as i64);
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let session = session::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(account.id),
@@ -76,7 +76,7 @@ pub async fn refresh(services: &Services, raw: &str, meta: &RequestMeta) -> Resu
         return Err(AppError::Unauthorized("this account is deactivated".into()));
     }
 
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     // Spend the token only if nobody spent it first (two refreshes racing).
     let spent = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Expr::value(now))

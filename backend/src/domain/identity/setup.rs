@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::{system_setting, user, AccountKind, StaffRole};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use super::{accounts, sessions, SessionTokens};
 use crate::{
@@ -41,7 +41,7 @@ pub async fn create_first_owner(
     password_hash: String,
     meta: &RequestMeta,
 ) -> Result<Option<user::Model>, AppError> {
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let guard = system_setting::ActiveModel {
         key: Set(SETUP_DONE_KEY.into()),
         value: Set(serde_json::json!(Utc::now().to_rfc3339())),

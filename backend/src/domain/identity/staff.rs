@@ -5,8 +5,7 @@
 use chrono::Utc;
 use entity::{api_token, user, AccountKind, StaffRole};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -71,7 +70,7 @@ pub async fn update(
     meta: &RequestMeta,
 ) -> Result<user::Model, AppError> {
     let name = changes.name.as_deref().map(|n| parse_name("name", n)).transpose()?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let member = get_staff(&txn, id).await?;
     let demoting_owner = member.role == Some(StaffRole::Owner) && changes.role.is_some_and(|r| r != StaffRole::Owner);
     if demoting_owner && member.active && other_active_owners(&txn, id).await? == 0 {
@@ -104,7 +103,7 @@ pub async fn deactivate(services: &Services, cap: &Cap<ManageStaff>, id: Uuid, m
     if id == cap.user_id() {
         return Err(AppError::Conflict("you cannot deactivate yourself".into()));
     }
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let member = get_staff(&txn, id).await?;
     if !member.active {
         return Ok(member);

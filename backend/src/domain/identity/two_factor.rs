@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use entity::{backup_code, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::{accounts, login};
@@ -52,7 +52,7 @@ pub async fn confirm_setup(
     let step = totp::matching_step(&secret, code)?
         .ok_or_else(|| AppError::invalid("code", "does not match the current code of the authenticator"))?;
 
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let mut active: user::ActiveModel = account.into();
     active.totp_secret = Set(Some(sealed));
     active.totp_pending_secret = Set(None);
@@ -77,7 +77,7 @@ pub async fn disable(services: &Services, cap: &Cap<ManageOwnSecurity>, code: &s
         AppError::Unauthorized(message) => AppError::invalid("code", message),
         other => other,
     })?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let mut active: user::ActiveModel = account.into();
     active.totp_secret = Set(None);
     active.totp_pending_secret = Set(None);
@@ -101,7 +101,7 @@ pub async fn regenerate_backup_codes(
     if !account.totp_enabled {
         return Err(AppError::Conflict("turn on two-factor authentication first".into()));
     }
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let codes = replace_backup_codes(&txn, cap.user_id()).await?;
     audit::record(&txn, audit::Entry::new(Some(cap.user_id()), "two_factor.backup_codes_regenerated", meta).target("user", cap.user_id()))
         .await?;

@@ -5,7 +5,7 @@ use chrono::Utc;
 use entity::{customer, order, plan, AutomationMode, OrderStatus};
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -60,7 +60,7 @@ pub async fn create(services: &Services, cap: &Cap<ManageOrders>, input: NewOrde
 
     let now = Utc::now();
     let mode = input.automation_mode.unwrap_or(AutomationMode::Manual);
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let created = order::ActiveModel {
         id: Set(Uuid::new_v4()),
         customer_id: Set(input.customer_id),
@@ -135,7 +135,7 @@ pub async fn update(
         update = update.col_expr(order::Column::ConfigVersion, Expr::col(order::Column::ConfigVersion).add(1));
     }
     // The write comes first in the transaction (see `transition`); a CANCELLED order is frozen.
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     if update.exec(&txn).await?.rows_affected == 0 {
         return Err(AppError::Conflict("a CANCELLED order cannot be changed".into()));
     }
@@ -155,7 +155,7 @@ pub async fn set_automation_mode(
     meta: &RequestMeta,
 ) -> Result<order::Model, AppError> {
     let before = find_reachable(&services.db, cap, id).await?.automation_mode;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     order::Entity::update_many()
         .col_expr(order::Column::AutomationMode, Expr::value(mode))
         .col_expr(order::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -195,7 +195,7 @@ async fn change_status(
 ) -> Result<order::Model, AppError> {
     let order = find_reachable(&services.db, cap, id).await?;
     lifecycle::check(order.status, to)?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     transition(&txn, id, order.status, to, vec![]).await?;
     let details = json!({ "from": order.status, "to": to });
     audit::record(&txn, audit::Entry::new(Some(cap.user_id()), action, meta).target("order", id).details(details)).await?;

@@ -12,9 +12,7 @@ use std::{
 
 use chrono::Utc;
 use entity::{order, provisioning_job, provisioning_log, JobStatus, LogLevel, OrderStatus};
-use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -73,7 +71,7 @@ pub async fn provision(
     lifecycle::check(order.status, OrderStatus::Provisioning)?;
     let driver = driver(services);
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     // The claim comes first: of two concurrent calls exactly one moves the order.
     let clear_failure = vec![(order::Column::FailureReason, Expr::value(Option::<String>::None))];
     transition(&txn, order_id, order.status, OrderStatus::Provisioning, clear_failure).await?;
@@ -152,7 +150,7 @@ async fn finish(log: &JobLog, outcome: Result<ServerDetails, ProvisionFailure>) 
     if let Err(err) = summary {
         tracing::warn!(job_id = %log.job_id, error = %err, "could not write the last provisioning log line");
     }
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let moved = transition(&txn, log.order_id, OrderStatus::Provisioning, to, extra).await;
     provisioning_job::Entity::update_many()
         .col_expr(provisioning_job::Column::Status, Expr::value(job_status))

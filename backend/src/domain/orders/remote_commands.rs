@@ -5,7 +5,7 @@ use chrono::Utc;
 use entity::{remote_command, OrderStatus, RemoteCommandKind, RemoteCommandStatus};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set, TransactionTrait,
+    QuerySelect, QueryTrait, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -49,7 +49,7 @@ pub async fn queue(
     if order.status == OrderStatus::Cancelled {
         return Err(AppError::Conflict("the order is CANCELLED; its server takes no commands".into()));
     }
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let queued = remote_command::ActiveModel {
         id: Set(Uuid::new_v4()),
         order_id: Set(order_id),

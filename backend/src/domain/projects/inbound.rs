@@ -34,14 +34,20 @@ fn refuse(message: &str) -> AppError {
     AppError::Unauthorized(message.into())
 }
 
+/// Said for an unknown slug and for a wrong key alike, so that a caller without
+/// a project's key cannot learn which slugs exist. The later refusals (clock,
+/// signature, replay) are only reachable with the right key, so they name
+/// their cause to help the integrator.
+const UNKNOWN_PROJECT_OR_KEY: &str = "unknown project or wrong project key";
+
 /// The project a correctly signed, fresh, first-seen request comes from; any
 /// failure is `UNAUTHORIZED`.
 pub async fn authenticate(services: &Services, request: InboundRequest<'_>) -> Result<project::Model, AppError> {
     let headers = request.headers;
     let found = project::Entity::find().filter(project::Column::Slug.eq(headers.project.as_str())).one(&services.db).await?;
-    let project = found.ok_or_else(|| refuse("unknown project"))?;
+    let project = found.ok_or_else(|| refuse(UNKNOWN_PROJECT_OR_KEY))?;
     if tokens::digest(&headers.key) != tokens::digest(&project.project_key) {
-        return Err(refuse("wrong project key"));
+        return Err(refuse(UNKNOWN_PROJECT_OR_KEY));
     }
     let now = Utc::now();
     if !signature::fresh(&headers.timestamp, now.timestamp()) {

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::project::{self, Column};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -87,7 +87,7 @@ pub async fn register(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let project = row.insert(&txn).await.map_err(|err| {
         if is_unique_violation(&err) {
             AppError::Conflict("a project with this slug already exists".into())
@@ -114,7 +114,7 @@ pub async fn rotate_secret(
     // update below is by primary key, so nothing is lost if the row changed since.
     let found = project::Entity::find().filter(Column::Slug.eq(slug)).one(&services.db).await?;
     let found = found.ok_or_else(|| AppError::NotFound("no such project".into()))?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let secret = tokens::generate(SECRET_PREFIX);
     let mut row: project::ActiveModel = found.into();
     row.secret_encrypted = Set(services.master_key.encrypt(secret.as_bytes()));

@@ -8,7 +8,7 @@ use entity::{
 };
 use sea_orm::{
     sea_query::{Expr, OnConflict},
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -52,7 +52,7 @@ pub async fn issue_registration_token(
     if order.status == OrderStatus::Cancelled {
         return Err(AppError::Conflict("the order is CANCELLED; its server cannot register".into()));
     }
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let row = tenant_credential::ActiveModel {
         order_id: Set(order_id),
         registration_token_hash: Set(Some(tokens::digest(&token))),

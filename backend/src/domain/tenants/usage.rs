@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Timelike, Utc};
 use entity::token_usage_bucket::{self, Column};
-use sea_orm::{sea_query::OnConflict, EntityTrait, Set, TransactionTrait};
+use sea_orm::{sea_query::OnConflict, EntityTrait, Set};
 use uuid::Uuid;
 
 use crate::{
@@ -101,7 +101,7 @@ pub async fn ingest(services: &Services, order_id: Uuid, buckets: Vec<Bucket>) -
     AppError::check_fields(errors)?;
     let accepted = buckets.len();
     let rows: Vec<_> = rows.into_values().collect();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     for chunk in rows.chunks(CHUNK) {
         let on_conflict = OnConflict::columns([Column::OrderId, Column::AgentId, Column::Model, Column::BucketHour])
             .update_columns([
