@@ -24,7 +24,11 @@ use crate::{
     auth::rate_limit::Limiter,
     error::AppError,
     graphql::{self, transport::GraphqlState},
-    rest::{body, bridge, health, public, tenant},
+    rest::{
+        body, bridge, health,
+        limits::{self, Source, SourceLimit},
+        orders, public, tenant,
+    },
     Services,
 };
 
@@ -45,8 +49,9 @@ pub fn router(services: Services) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/api/v1/public/founding-members/count", get(public::founding_members_count))
-        .merge(tenant_routes())
-        .merge(bridge_routes())
+        .merge(public_order_routes(&services))
+        .merge(tenant_routes(&services))
+        .merge(bridge_routes(&services))
         .route("/api/{*rest}", any(unknown_api_route))
         .with_state(services.clone());
 
@@ -70,17 +75,33 @@ pub fn router(services: Services) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
+/// A route group's per-source budget (see `rest::limits`).
+fn limited(routes: Router<Services>, services: &Services, per_minute: u32, source: Source) -> Router<Services> {
+    let limit = SourceLimit::new(per_minute, source, services.config.behind_proxy);
+    routes.layer(middleware::from_fn_with_state(limit, limits::enforce))
+}
+
+/// The public order API (spec 001 §7), at the general per-credential budget.
+fn public_order_routes(services: &Services) -> Router<Services> {
+    let routes = Router::new()
+        .route("/api/v1/public/orders", post(orders::create))
+        .route("/api/v1/public/orders/{id}", get(orders::get))
+        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES));
+    limited(routes, services, services.config.rate_limit.per_minute, Source::Bearer)
+}
+
 /// The inbound signed bridge (spec 000), with a 1 MiB body limit.
-fn bridge_routes() -> Router<Services> {
-    Router::new()
+fn bridge_routes(services: &Services) -> Router<Services> {
+    let routes = Router::new()
         .route("/api/internal/saas/project/heartbeat", post(bridge::heartbeat))
         .route("/api/internal/saas/site-stats", post(bridge::site_stats))
-        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES));
+    limited(routes, services, services.config.rate_limit.webhooks_per_minute, Source::BridgeProject)
 }
 
 /// The tenant-host shim (spec 001 §6), with a 1 MiB body limit.
-fn tenant_routes() -> Router<Services> {
-    Router::new()
+fn tenant_routes(services: &Services) -> Router<Services> {
+    let routes = Router::new()
         .route("/api/v1/tenant/register", post(tenant::register))
         .route("/api/v1/tenant/heartbeat", post(tenant::heartbeat))
         .route("/api/v1/tenant/config", get(tenant::config))
@@ -88,7 +109,8 @@ fn tenant_routes() -> Router<Services> {
         .route("/api/v1/tenant/approval-response/{id}", get(tenant::approval_response))
         .route("/api/v1/tenant/usage", post(tenant::usage))
         .route("/api/v1/tenant/backup-status", post(tenant::backup_status))
-        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES));
+    limited(routes, services, services.config.rate_limit.webhooks_per_minute, Source::Bearer)
 }
 
 async fn unknown_api_route() -> Response {

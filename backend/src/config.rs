@@ -71,6 +71,9 @@ pub struct RateLimitConfig {
     pub per_minute: u32,
     /// Attempts per minute per IP at `login` and `verifyTwoFactor`.
     pub auth_per_minute: u32,
+    /// Requests per minute per source on the machine-to-machine shims (Stripe
+    /// webhooks, the signed bridge, tenant hosts): spec 002 §7's 100.
+    pub webhooks_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -120,7 +123,7 @@ impl Default for Config {
                 pending_login_ttl_secs: 5 * 60,
                 invitation_ttl_days: 7,
             },
-            rate_limit: RateLimitConfig { per_minute: 60, auth_per_minute: 10 },
+            rate_limit: RateLimitConfig { per_minute: 60, auth_per_minute: 10, webhooks_per_minute: 100 },
             graphql: GraphqlConfig { max_depth: 12, max_complexity: 2_000, max_body_bytes: 256 * 1024, subscription_recheck_secs: 15 },
             log: LogConfig { format: "text".into(), filter: "info,sqlx=warn,sea_orm=warn".into() },
             provisioning: ProvisioningConfig::default(),

@@ -78,3 +78,18 @@ pub struct RequestMeta {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
 }
+
+impl RequestMeta {
+    /// The peer's address, or the first `X-Forwarded-For` hop when Hub is
+    /// configured to run behind a trusted proxy; and the user agent.
+    pub fn from_headers(headers: &axum::http::HeaderMap, peer: std::net::SocketAddr, behind_proxy: bool) -> Self {
+        let forwarded = behind_proxy
+            .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next().map(|s| s.trim().to_owned()))
+            .flatten()
+            .filter(|s| !s.is_empty());
+        RequestMeta {
+            ip: Some(forwarded.unwrap_or_else(|| peer.ip().to_string())),
+            user_agent: headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+        }
+    }
+}

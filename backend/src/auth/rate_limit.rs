@@ -23,6 +23,17 @@ pub struct Decision {
     pub retry_after_secs: u64,
 }
 
+impl Decision {
+    /// Sets `X-RateLimit-Limit`, `-Remaining` and `-Reset` (seconds) on a response.
+    pub fn write_headers(&self, headers: &mut axum::http::HeaderMap) {
+        use axum::http::{HeaderName, HeaderValue};
+        headers.insert(HeaderName::from_static("x-ratelimit-limit"), HeaderValue::from(self.limit));
+        headers.insert(HeaderName::from_static("x-ratelimit-remaining"), HeaderValue::from(self.remaining));
+        let reset = if self.allowed { 60 / self.limit.max(1) as u64 } else { self.retry_after_secs };
+        headers.insert(HeaderName::from_static("x-ratelimit-reset"), HeaderValue::from(reset.max(1)));
+    }
+}
+
 #[derive(Clone)]
 pub struct Limiter {
     inner: Arc<Keyed>,

@@ -8,7 +8,7 @@ use async_graphql::{http::GraphiQLSource, Data, ErrorExtensions};
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::{
     extract::{ws::WebSocketUpgrade, ConnectInfo, Request, State},
-    http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
     Json,
 };
@@ -36,7 +36,7 @@ pub async fn graphiql() -> impl IntoResponse {
 /// `POST /graphql`.
 pub async fn execute(State(state): State<GraphqlState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let meta = request_meta(&parts.headers, peer, state.services.config.behind_proxy);
+    let meta = RequestMeta::from_headers(&parts.headers, peer, state.services.config.behind_proxy);
     let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let actor = match authenticate::resolve(&state.services.db, &state.services.jwt, authorization).await {
         Ok(actor) => actor,
@@ -84,9 +84,9 @@ pub async fn execute(State(state): State<GraphqlState>, ConnectInfo(peer): Conne
             *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
             http.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             let limit = state.services.config.rate_limit.auth_per_minute;
-            rate_headers(http.headers_mut(), Decision { allowed: false, limit, remaining: 0, retry_after_secs: retry_after });
+            Decision { allowed: false, limit, remaining: 0, retry_after_secs: retry_after }.write_headers(http.headers_mut());
         }
-        None => rate_headers(http.headers_mut(), decision),
+        None => decision.write_headers(http.headers_mut()),
     }
     http
 }
@@ -99,7 +99,7 @@ pub async fn websocket(
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let meta = request_meta(&headers, peer, state.services.config.behind_proxy);
+    let meta = RequestMeta::from_headers(&headers, peer, state.services.config.behind_proxy);
     let decision = state.limiter.check(&format!("ip:{}", meta.ip.as_deref().unwrap_or("unknown")));
     if !decision.allowed {
         return AppError::RateLimited { retry_after_secs: decision.retry_after_secs }.into_response();
@@ -138,29 +138,9 @@ fn graphql_error(err: AppError, decision: Option<Decision>) -> Response {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
     }
     if let Some(decision) = decision {
-        rate_headers(response.headers_mut(), decision);
+        decision.write_headers(response.headers_mut());
     }
     response
-}
-
-fn rate_headers(headers: &mut HeaderMap, d: Decision) {
-    headers.insert(HeaderName::from_static("x-ratelimit-limit"), HeaderValue::from(d.limit));
-    headers.insert(HeaderName::from_static("x-ratelimit-remaining"), HeaderValue::from(d.remaining));
-    let reset = if d.allowed { 60 / d.limit.max(1) as u64 } else { d.retry_after_secs };
-    headers.insert(HeaderName::from_static("x-ratelimit-reset"), HeaderValue::from(reset.max(1)));
-}
-
-/// Client address: the peer, or the first `X-Forwarded-For` hop when configured
-/// to run behind a trusted proxy.
-pub fn request_meta(headers: &HeaderMap, peer: SocketAddr, behind_proxy: bool) -> RequestMeta {
-    let forwarded = behind_proxy
-        .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next().map(|s| s.trim().to_owned()))
-        .flatten()
-        .filter(|s| !s.is_empty());
-    RequestMeta {
-        ip: Some(forwarded.unwrap_or_else(|| peer.ip().to_string())),
-        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
-    }
 }
 
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {

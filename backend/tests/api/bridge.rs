@@ -148,12 +148,16 @@ async fn each_refusal_is_401_in_the_envelope_and_logged() {
         ("bad signature", [&child.slug, &child.key, &ts_s, &sign("not-the-secret", ts, HEARTBEAT, &body)]),
         ("old timestamp", [&child.slug, &child.key, &old.to_string(), &sign(&child.secret, old, HEARTBEAT, &body)]),
     ];
+    let mut messages = Vec::new();
     for (name, headers) in cases {
         let (status, answer) = send_raw(&app, HEARTBEAT, headers, &body).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{name}: {answer}");
         assert_eq!(answer["success"], false, "{name}");
         assert_eq!(answer["error"]["code"], "UNAUTHORIZED", "{name}");
+        messages.push(answer["error"]["message"].as_str().unwrap().to_owned());
     }
+    assert_eq!(messages[0], messages[1], "an unknown slug and a wrong key read the same, so slugs cannot be probed");
+    assert_ne!(messages[2], messages[0], "with the right key the cause is named");
     let headers = [child.slug.as_str(), &child.key, &ts_s, &good];
     assert_eq!(send_raw(&app, HEARTBEAT, headers, &body).await.0, StatusCode::OK);
     let (status, answer) = send_raw(&app, HEARTBEAT, headers, &body).await;

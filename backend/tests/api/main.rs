@@ -16,6 +16,7 @@ mod fixtures;
 mod nested_loading;
 mod orders;
 mod plumbing;
+mod public_orders;
 mod rate_limits;
 mod sessions;
 mod settings_audit;
