@@ -24,7 +24,7 @@ use crate::{
     auth::rate_limit::Limiter,
     error::AppError,
     graphql::{self, transport::GraphqlState},
-    rest::{body, bridge, health, public, tenant},
+    rest::{body, bridge, health, public, stripe, tenant},
     Services,
 };
 
@@ -47,6 +47,7 @@ pub fn router(services: Services) -> Router {
         .route("/api/v1/public/founding-members/count", get(public::founding_members_count))
         .merge(tenant_routes())
         .merge(bridge_routes())
+        .route("/api/v1/webhooks/stripe", post(stripe::webhook).layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES)))
         .route("/api/{*rest}", any(unknown_api_route))
         .with_state(services.clone());
 
