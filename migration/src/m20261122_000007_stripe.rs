@@ -91,6 +91,15 @@ enum Payments {
     CreatedAt,
 }
 
+/// A foreign key from `(table, column)` to `(table, column)`.
+fn fk<A: IntoIden, B: IntoIden, C: IntoIden, D: IntoIden>(
+    from: (A, B),
+    to: (C, D),
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(on_delete).to_owned()
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -122,12 +131,11 @@ impl MigrationTrait for Migration {
                     .col(pk_uuid(StripeCustomers::CustomerId))
                     .col(string_len(StripeCustomers::StripeCustomerId, 255).unique_key())
                     .col(timestamp_with_time_zone(StripeCustomers::CreatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(StripeCustomers::Table, StripeCustomers::CustomerId)
-                            .to(Customers::Table, Customers::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut fk(
+                        (StripeCustomers::Table, StripeCustomers::CustomerId),
+                        (Customers::Table, Customers::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -169,18 +177,16 @@ impl MigrationTrait for Migration {
                     .col(big_integer(Invoices::StateAt))
                     .col(timestamp_with_time_zone(Invoices::CreatedAt))
                     .col(timestamp_with_time_zone(Invoices::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Invoices::Table, Invoices::CustomerId)
-                            .to(Customers::Table, Customers::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Invoices::Table, Invoices::SubscriptionId)
-                            .to(Subscriptions::Table, Subscriptions::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
+                    .foreign_key(&mut fk(
+                        (Invoices::Table, Invoices::CustomerId),
+                        (Customers::Table, Customers::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        (Invoices::Table, Invoices::SubscriptionId),
+                        (Subscriptions::Table, Subscriptions::Id),
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -207,12 +213,11 @@ impl MigrationTrait for Migration {
                     .col(integer(Payments::AttemptCount))
                     .col(timestamp_with_time_zone(Payments::OccurredAt))
                     .col(timestamp_with_time_zone(Payments::CreatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(Payments::Table, Payments::InvoiceId)
-                            .to(Invoices::Table, Invoices::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut fk(
+                        (Payments::Table, Payments::InvoiceId),
+                        (Invoices::Table, Invoices::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use crate::stripe_webhook::{deliver, event, now, session, stripe_app};
+use crate::stripe_webhook::{checkout_completed, deliver, event, now, stripe_app};
 
 fn invoice_object(id: &str, customer: &str, sub: &str, status: &str, paid: i64) -> Value {
     json!({
@@ -51,8 +51,7 @@ async fn failed_and_succeeded_payments_update_invoices_payments_and_the_subscrip
     let app = stripe_app(None).await;
     let owner = app.setup_owner().await;
     let t = now();
-    let checkout = session("cs_10", "ivy@example.com", "cus_10", "sub_10", "ivy.example.com");
-    deliver(&app, &event("evt_c10", "checkout.session.completed", t, checkout)).await;
+    deliver(&app, &checkout_completed(10, "ivy@example.com", t)).await;
 
     let failed = invoice_object("in_10", "cus_10", "sub_10", "open", 0);
     assert_eq!(deliver(&app, &event("evt_f10", "invoice.payment_failed", t + 10, failed)).await, "APPLIED");
@@ -93,8 +92,7 @@ async fn events_before_the_checkout_are_kept_and_applied_when_it_arrives() {
     let early = stored_invoice(&app, "in_20").await;
     assert_eq!((early.customer_id, early.subscription_id), (None, None));
 
-    let checkout = session("cs_20", "olive@example.com", "cus_20", "sub_20", "olive.example.com");
-    assert_eq!(deliver(&app, &event("evt_c20", "checkout.session.completed", t, checkout)).await, "APPLIED");
+    assert_eq!(deliver(&app, &checkout_completed(20, "olive@example.com", t)).await, "APPLIED");
     let sub = hub_subscription(&app, "sub_20").await;
     // The newest state wins: past_due at t+30 over the payment at t+5 and the checkout at t.
     assert_eq!(sub.status, SubscriptionStatus::PastDue);
@@ -109,11 +107,7 @@ async fn events_before_the_checkout_are_kept_and_applied_when_it_arrives() {
 async fn older_events_never_turn_a_newer_state_back() {
     let app = stripe_app(None).await;
     let t = now();
-    deliver(
-        &app,
-        &event("evt_c30", "checkout.session.completed", t, session("cs_30", "finn@example.com", "cus_30", "sub_30", "finn.example.com")),
-    )
-    .await;
+    deliver(&app, &checkout_completed(30, "finn@example.com", t)).await;
 
     let ended = subscription_object("sub_30", "cus_30", "canceled", 1_805_000_000);
     assert_eq!(deliver(&app, &event("evt_d30", "customer.subscription.deleted", t + 20, ended)).await, "APPLIED");

@@ -35,14 +35,20 @@ pub fn event(id: &str, kind: &str, created: i64, object: Value) -> Value {
     })
 }
 
-/// A completed Checkout session of `email` for the PRO plan at `domain`.
-pub fn session(id: &str, email: &str, customer: &str, sub: &str, domain: &str) -> Value {
+/// A completed Checkout session of `email` for the PRO plan at `domain`, with
+/// ids ending in `n` (`cs_n`, `cus_n`, `sub_n`).
+pub fn session(n: u32, email: &str, domain: &str) -> Value {
     json!({
-        "id": id, "object": "checkout.session", "mode": "subscription", "status": "complete", "payment_status": "paid",
-        "customer": customer, "subscription": sub, "amount_total": 7900, "currency": "eur",
+        "id": format!("cs_{n}"), "object": "checkout.session", "mode": "subscription", "status": "complete", "payment_status": "paid",
+        "customer": format!("cus_{n}"), "subscription": format!("sub_{n}"), "amount_total": 7900, "currency": "eur",
         "customer_details": { "email": email, "name": "Paula Payer" },
         "metadata": { "hub_plan": "PRO", "hub_domain": domain, "hub_tools": "ghost, odoo" },
     })
+}
+
+/// `checkout.session.completed` (`evt_checkout_n`) of [`session`] at `shop-n.example.com`.
+pub fn checkout_completed(n: u32, email: &str, at: i64) -> Value {
+    event(&format!("evt_checkout_{n}"), "checkout.session.completed", at, session(n, email, &format!("shop-{n}.example.com")))
 }
 
 pub fn now() -> i64 {
@@ -96,12 +102,7 @@ async fn settled(app: &TestApp, id: Uuid) -> OrderStatus {
 #[tokio::test]
 async fn a_checkout_delivered_five_times_creates_one_customer_subscription_and_order() {
     let app = stripe_app(None).await;
-    let paid = event(
-        "evt_checkout_1",
-        "checkout.session.completed",
-        now(),
-        session("cs_1", "Paula@Example.com", "cus_1", "sub_1", "paula.example.com"),
-    );
+    let paid = checkout_completed(1, "Paula@Example.com", now());
     let mut outcomes = Vec::new();
     for _ in 0..5 {
         outcomes.push(deliver(&app, &paid).await);
@@ -119,7 +120,7 @@ async fn a_checkout_delivered_five_times_creates_one_customer_subscription_and_o
     assert_eq!((sub.stripe_customer_id.as_deref(), sub.stripe_subscription_id.as_deref()), (Some("cus_1"), Some("sub_1")));
     assert_eq!(sub.status, entity::SubscriptionStatus::Active);
     let made = order::Entity::find().filter(order::Column::CustomerId.eq(customer.id)).one(&app.services.db).await.unwrap().unwrap();
-    assert_eq!((made.domain.as_str(), made.tier.as_str(), made.plan_id), ("paula.example.com", "Build", Some(sub.plan_id)));
+    assert_eq!((made.domain.as_str(), made.tier.as_str(), made.plan_id), ("shop-1.example.com", "Build", Some(sub.plan_id)));
     assert_eq!(made.tools, json!(["ghost", "odoo"]));
     assert_eq!(made.automation_mode, entity::AutomationMode::Auto);
     // AUTO: provisioning started after commit, as for an order staff create.
@@ -143,12 +144,7 @@ async fn a_checkout_delivered_five_times_creates_one_customer_subscription_and_o
 #[tokio::test]
 async fn concurrent_deliveries_of_one_checkout_take_effect_once() {
     let app = stripe_app(None).await;
-    let paid = event(
-        "evt_checkout_2",
-        "checkout.session.completed",
-        now(),
-        session("cs_2", "race@example.com", "cus_2", "sub_2", "race.example.com"),
-    );
+    let paid = checkout_completed(2, "race@example.com", now());
     let outcomes = join_all((0..5).map(|_| deliver(&app, &paid))).await;
     assert_eq!(outcomes.iter().filter(|o| *o == "APPLIED").count(), 1, "{outcomes:?}");
     assert_eq!(outcomes.iter().filter(|o| *o == "DUPLICATE").count(), 4, "{outcomes:?}");
@@ -160,9 +156,7 @@ async fn concurrent_deliveries_of_one_checkout_take_effect_once() {
 #[tokio::test]
 async fn forged_expired_or_unsigned_events_are_refused_and_nothing_is_stored() {
     let app = stripe_app(None).await;
-    let body =
-        event("evt_forged", "checkout.session.completed", now(), session("cs_3", "mallory@example.com", "cus_3", "sub_3", "m.example.com"))
-            .to_string();
+    let body = checkout_completed(3, "mallory@example.com", now()).to_string();
     let cases = [
         ("another secret", Some(signature("whsec_not_ours", now(), &body))),
         ("expired", Some(signature(WEBHOOK_SECRET, now() - 301, &body))),
@@ -195,13 +189,13 @@ async fn unknown_event_types_are_acknowledged_and_kept_as_ignored() {
 #[tokio::test]
 async fn a_checkout_that_names_no_plan_or_a_bad_domain_keeps_what_it_can_and_needs_attention() {
     let app = stripe_app(None).await;
-    let mut no_plan = session("cs_5", "noplan@example.com", "cus_5", "sub_5", "np.example.com");
+    let mut no_plan = session(5, "noplan@example.com", "np.example.com");
     no_plan["metadata"] = json!({ "hub_domain": "np.example.com" });
     assert_eq!(deliver(&app, &event("evt_no_plan", "checkout.session.completed", now(), no_plan)).await, "NEEDS_ATTENTION");
     let customer = account(&app, "noplan@example.com").await.expect("the payer still becomes a customer");
     assert_eq!(counts(&app, customer.id).await, (0, 0, 1));
 
-    let bad_domain = session("cs_6", "baddomain@example.com", "cus_6", "sub_6", "not a domain");
+    let bad_domain = session(6, "baddomain@example.com", "not a domain");
     assert_eq!(deliver(&app, &event("evt_bad_domain", "checkout.session.completed", now(), bad_domain)).await, "NEEDS_ATTENTION");
     let customer = account(&app, "baddomain@example.com").await.unwrap();
     assert_eq!(counts(&app, customer.id).await, (1, 0, 1), "subscribed, but no order without a domain");
@@ -210,7 +204,7 @@ async fn a_checkout_that_names_no_plan_or_a_bad_domain_keeps_what_it_can_and_nee
 
     // A staff e-mail address never becomes a customer.
     app.setup_owner().await;
-    let staff = session("cs_7", OWNER_EMAIL, "cus_7", "sub_7", "staff.example.com");
+    let staff = session(7, OWNER_EMAIL, "staff.example.com");
     assert_eq!(deliver(&app, &event("evt_staff", "checkout.session.completed", now(), staff)).await, "NEEDS_ATTENTION");
     assert_eq!(account(&app, OWNER_EMAIL).await.unwrap().kind, entity::AccountKind::Staff);
 }
