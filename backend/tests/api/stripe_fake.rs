@@ -128,9 +128,10 @@ async fn checkout_session(State(seen): State<Log>, Form(form): Form<Vec<(String,
 
 async fn portal_session(Form(form): Form<Vec<(String, String)>>) -> Json<Value> {
     let customer = form.iter().find(|(k, _)| k == "customer").map(|(_, v)| v.clone());
-    Json(
-        json!({ "id": "bps_fake_1", "object": "billing_portal.session", "customer": customer, "url": "https://billing.stripe.test/p/session/fake" }),
-    )
+    Json(json!({
+        "id": "bps_fake_1", "object": "billing_portal.session", "customer": customer,
+        "url": "https://billing.stripe.test/p/session/fake",
+    }))
 }
 
 async fn subscription(Path(id): Path<String>) -> Json<Value> {

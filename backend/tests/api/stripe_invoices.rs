@@ -22,7 +22,9 @@ fn invoice_object(id: &str, customer: &str, sub: &str, status: &str, paid: i64) 
 fn subscription_object(id: &str, customer: &str, status: &str, period_end: i64) -> Value {
     json!({
         "id": id, "object": "subscription", "customer": customer, "status": status, "cancel_at_period_end": false,
-        "items": { "object": "list", "data": [{ "id": "si_1", "current_period_start": period_end - 2_592_000, "current_period_end": period_end }] },
+        "items": { "object": "list", "data": [
+            { "id": "si_1", "current_period_start": period_end - 2_592_000, "current_period_end": period_end },
+        ] },
     })
 }
 

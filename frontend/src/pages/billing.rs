@@ -134,8 +134,10 @@ fn Subscribe(plans: Vec<billing::BillingPlans>) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <Field label="Domain" id="checkout-domain" field="domain" value=domain error hint="Where your server will live, e.g. acme.example.com"/>
-            <Field label="Tools" id="checkout-tools" field="tools" value=tools error optional=true hint="Comma-separated, e.g. ghost, nextcloud"/>
+            <Field label="Domain" id="checkout-domain" field="domain" value=domain error
+                hint="Where your server will live, e.g. acme.example.com"/>
+            <Field label="Tools" id="checkout-tools" field="tools" value=tools error optional=true
+                hint="Comma-separated, e.g. ghost, nextcloud"/>
             <FormAlert error fields=&["domain", "tools"]/>
             <Submit label="Subscribe / Checkout" busy_label="Opening Checkout…" pending=checkout.pending() testid="checkout-submit"/>
         </form>
