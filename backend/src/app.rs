@@ -27,7 +27,7 @@ use crate::{
     rest::{
         body, bridge, health,
         limits::{self, Source, SourceLimit},
-        orders, public, tenant,
+        orders, public, stripe, tenant,
     },
     Services,
 };
@@ -52,6 +52,7 @@ pub fn router(services: Services) -> Router {
         .merge(public_order_routes(&services))
         .merge(tenant_routes(&services))
         .merge(bridge_routes(&services))
+        .merge(stripe_routes(&services))
         .route("/api/{*rest}", any(unknown_api_route))
         .with_state(services.clone());
 
@@ -97,6 +98,13 @@ fn bridge_routes(services: &Services) -> Router<Services> {
         .route("/api/internal/saas/site-stats", post(bridge::site_stats))
         .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES));
     limited(routes, services, services.config.rate_limit.webhooks_per_minute, Source::BridgeProject)
+}
+
+/// Stripe's webhook (specs 001 §8.1, 002 §1), limited per address: Stripe signs
+/// every delivery differently, so the address is the only stable source.
+fn stripe_routes(services: &Services) -> Router<Services> {
+    let routes = Router::new().route("/api/v1/webhooks/stripe", post(stripe::webhook)).layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES));
+    limited(routes, services, services.config.rate_limit.webhooks_per_minute, Source::Address)
 }
 
 /// The tenant-host shim (spec 001 §6), with a 1 MiB body limit.

@@ -55,6 +55,7 @@ pub struct Config {
     pub graphql: GraphqlConfig,
     pub log: LogConfig,
     pub provisioning: ProvisioningConfig,
+    pub stripe: StripeConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -106,6 +107,39 @@ impl Default for ProvisioningConfig {
     }
 }
 
+/// Stripe (docs/operations.md). Without `secret_key` every outbound call answers
+/// `STRIPE_ERROR` "Stripe is not configured"; without `webhook_secret` the
+/// webhook refuses events the same way (Stripe retries them later).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct StripeConfig {
+    /// `sk_live_…` / `sk_test_…` (or a restricted `rk_…` key).
+    pub secret_key: Option<SecretString>,
+    /// `whsec_…`: verifies the `Stripe-Signature` of webhook events.
+    pub webhook_secret: Option<SecretString>,
+    /// Where the Stripe API is; tests point it at a local fake.
+    pub api_base: String,
+    /// Where Checkout sends the customer after paying; `{CHECKOUT_SESSION_ID}`
+    /// is filled in by Stripe. Default: `{public_url}/billing?checkout=success`.
+    pub success_url: Option<String>,
+    /// Where Checkout sends the customer who gives up. Default: `{public_url}/billing?checkout=cancelled`.
+    pub cancel_url: Option<String>,
+    /// Where the billing portal's "return" link leads. Default: `{public_url}/billing`.
+    pub portal_return_url: Option<String>,
+}
+
+impl Default for StripeConfig {
+    fn default() -> Self {
+        Self {
+            secret_key: None,
+            webhook_secret: None,
+            api_base: "https://api.stripe.com/".into(),
+            success_url: None,
+            cancel_url: None,
+            portal_return_url: None,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -127,6 +161,7 @@ impl Default for Config {
             graphql: GraphqlConfig { max_depth: 12, max_complexity: 2_000, max_body_bytes: 256 * 1024, subscription_recheck_secs: 15 },
             log: LogConfig { format: "text".into(), filter: "info,sqlx=warn,sea_orm=warn".into() },
             provisioning: ProvisioningConfig::default(),
+            stripe: StripeConfig::default(),
         }
     }
 }

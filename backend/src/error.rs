@@ -33,6 +33,10 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("request body too large")]
     PayloadTooLarge,
+    /// Stripe is not configured, unreachable, or refused a call; the message is
+    /// Stripe's own (with anything key-like removed).
+    #[error("{0}")]
+    Stripe(String),
     #[error("the database is unavailable")]
     Unavailable(#[source] DbErr),
     #[error("internal error")]
@@ -68,6 +72,7 @@ impl AppError {
             AppError::Conflict(_) => "CONFLICT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            AppError::Stripe(_) => "STRIPE_ERROR",
             AppError::Unavailable(_) => "UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL_ERROR",
         }
@@ -83,6 +88,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::RateLimited { .. } => 429,
             AppError::PayloadTooLarge => 413,
+            AppError::Stripe(_) => 502,
             AppError::Unavailable(_) => 503,
             AppError::Internal(_) => 500,
         }

@@ -9,6 +9,7 @@ use crate::{
     config::Config,
     db,
     events::EventBus,
+    integrations::stripe::StripeApi,
 };
 
 #[derive(Clone)]
@@ -21,11 +22,14 @@ pub struct Services {
     /// The one outbound HTTP client (bridge calls, tenant webhooks): pooled
     /// connections and bounded timeouts so a slow peer cannot hold a worker.
     pub http: reqwest::Client,
+    /// The Stripe API client (unconfigured without `stripe.secret_key`).
+    pub stripe: StripeApi,
 }
 
 impl Services {
     /// Connects, migrates and loads the master key.
     pub async fn start(config: Config) -> anyhow::Result<Self> {
+        StripeApi::new(&config.stripe).map_err(anyhow::Error::msg)?;
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let master_key = MasterKey::load(&config)?;
@@ -40,6 +44,11 @@ impl Services {
             .user_agent(concat!("hub/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the TLS backend initialises");
-        Self { db, config: Arc::new(config), master_key: Arc::new(master_key), jwt, events: EventBus::default(), http }
+        // `start` has checked the Stripe settings; here a bad one leaves Stripe unconfigured.
+        let stripe = StripeApi::new(&config.stripe).unwrap_or_else(|err| {
+            tracing::error!(error = %err, "Stripe is unusable with these settings");
+            StripeApi::new(&Default::default()).expect("an unconfigured client always builds")
+        });
+        Self { db, config: Arc::new(config), master_key: Arc::new(master_key), jwt, events: EventBus::default(), http, stripe }
     }
 }

@@ -2,14 +2,14 @@
 //! goes to /setup until its first owner exists.
 
 use crate::auth::Auth;
-use crate::components::guard::{is_admin, is_staff, is_staff_or_customer, RequireRole};
+use crate::components::guard::{is_admin, is_customer, is_staff, is_staff_or_customer, RequireRole};
 use crate::components::layout::SignedInLayout;
 use crate::pages::customers::{detail::CustomerDetailPage, CustomersPage};
 use crate::pages::orders::{detail::OrderDetailPage, OrdersPage};
 use crate::pages::{
-    accept_invitation::AcceptInvitationPage, agents::AgentsPage, approvals::ApprovalsPage, audit::AuditPage, dashboard::DashboardPage,
-    login::LoginPage, not_found::NotFoundPage, security::SecurityPage, set_password::SetPasswordPage, settings::SettingsPage,
-    setup::SetupPage, staff::StaffPage,
+    accept_invitation::AcceptInvitationPage, agents::AgentsPage, approvals::ApprovalsPage, audit::AuditPage, billing::BillingPage,
+    dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage, set_password::SetPasswordPage,
+    settings::SettingsPage, setup::SetupPage, staff::StaffPage,
 };
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("approvals") view=|| view! {
                         <RequireRole allow=is_staff_or_customer><ApprovalsPage/></RequireRole>
                     }/>
+                    <Route path=path!("billing") view=|| view! { <RequireRole allow=is_customer><BillingPage/></RequireRole> }/>
                     <Route path=path!("staff") view=|| view! { <RequireRole allow=is_admin><StaffPage/></RequireRole> }/>
                     <Route path=path!("settings") view=|| view! { <RequireRole allow=is_admin><SettingsPage/></RequireRole> }/>
                     <Route path=path!("audit") view=|| view! { <RequireRole allow=is_admin><AuditPage/></RequireRole> }/>

@@ -17,6 +17,8 @@ pub enum ErrorCode {
     NotFound,
     Conflict,
     RateLimited,
+    /// Stripe is not configured, unreachable, or refused the call.
+    Stripe,
     Unavailable,
     Internal,
     /// The request never got a GraphQL answer (offline, proxy error, bad JSON).
@@ -33,6 +35,7 @@ impl ErrorCode {
             "NOT_FOUND" => ErrorCode::NotFound,
             "CONFLICT" => ErrorCode::Conflict,
             "RATE_LIMITED" => ErrorCode::RateLimited,
+            "STRIPE_ERROR" => ErrorCode::Stripe,
             "UNAVAILABLE" | "TENANT_OFFLINE" => ErrorCode::Unavailable,
             "INTERNAL_ERROR" => ErrorCode::Internal,
             other => ErrorCode::Other(other.to_owned()),

@@ -78,6 +78,10 @@ operation!(MarkOrderAwaitingDns, "graphql/mark_order_awaiting_dns.graphql");
 operation!(SetAutomationMode, "graphql/set_automation_mode.graphql");
 operation!(ProvisioningLog, "graphql/provisioning_log.graphql");
 operation!(ProvisioningJobs, "graphql/provisioning_jobs.graphql");
+// Paying through Stripe.
+operation!(Billing, "graphql/billing.graphql");
+operation!(StartCheckout, "graphql/start_checkout.graphql");
+operation!(OpenBillingPortal, "graphql/open_billing_portal.graphql");
 operation!(RemoteCommands, "graphql/remote_commands.graphql");
 operation!(QueueRemoteCommand, "graphql/queue_remote_command.graphql");
 operation!(OrderAgents, "graphql/order_agents.graphql");

@@ -177,6 +177,11 @@ permission!(
     ManageBilling, "manage billing", Some(StaffRole::Admin), customers: false
 );
 permission!(
+    /// Pay through Stripe: start a Checkout, open the billing portal, cancel a
+    /// subscription at period end (staff ADMIN+: any customer; a customer: own).
+    UseBilling, "use Stripe billing", Some(StaffRole::Admin), customers: true
+);
+permission!(
     /// Read and change system settings.
     ManageSettings, "manage settings", Some(StaffRole::Admin), customers: false
 );

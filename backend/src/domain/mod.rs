@@ -12,6 +12,7 @@ pub mod customers;
 pub mod identity;
 pub mod orders;
 pub mod page;
+pub mod payments;
 pub mod projects;
 pub mod settings;
 pub mod tenants;

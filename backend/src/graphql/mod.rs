@@ -14,6 +14,7 @@ pub mod loaders;
 pub mod nested;
 pub mod order_types;
 pub mod orders;
+pub mod payments;
 pub mod projects;
 pub mod settings;
 pub mod staff;
@@ -53,6 +54,7 @@ pub struct Mutation(
     approvals::ApprovalMutation,
     settings::SettingsMutation,
     projects::ProjectMutation,
+    payments::PaymentsMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;

@@ -1,7 +1,7 @@
 //! REST routes, only where the other side fixes the shape: health, readiness,
 //! metrics, the public API (founding-member count, orders), the tenant-host
-//! shim and the inbound signed bridge, each group with its per-source rate
-//! limit; usage and cron shims follow.
+//! shim, the inbound signed bridge and the Stripe webhook, each machine-facing
+//! group with its per-source rate limit; usage and cron shims follow.
 
 pub mod body;
 pub mod bridge;
@@ -10,4 +10,5 @@ pub mod health;
 pub mod limits;
 pub mod orders;
 pub mod public;
+pub mod stripe;
 pub mod tenant;

@@ -8,17 +8,17 @@
 use std::{fmt, time::Duration};
 
 use chrono::Utc;
-use entity::{order, OrderStatus};
+use entity::{order, stripe_customer, subscription, OrderStatus};
 use hub::domain::{
     approvals::{self, ApprovalRequest},
     projects::sync_log,
 };
-use sea_orm::EntityTrait;
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::customers::{create_customer, signed_in_customer};
-use crate::{fixtures::order_row, helpers::*};
+use crate::{fixtures::order_row, helpers::*, stripe_fake::FakeStripe};
 
 /// What a cell must answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +144,21 @@ static MATRIX: &[Row] = &[
         query: "mutation($c: UUID!, $e: DateTime!) { grantFoundingMember(customerId: $c, tokenMultiplier: 2, expiresAt: $e) { id } }",
         vars: |_, c| json!({ "c": c.fresh, "e": Utc::now() + chrono::Duration::days(365) }),
         expect: [A, A, F, F, F, F, U] },
+
+    // Paying through Stripe (against the fake): ADMIN and above for any customer,
+    // a customer for themselves.
+    Row { name: "startCheckout", field: "startCheckout", fresh: Fresh::Nothing,
+        query: "mutation($i: StartCheckoutInput!) { startCheckout(input: $i) { url } }",
+        vars: |f, c| json!({ "i": { "customerId": f.customer_a, "planId": f.plan, "domain": format!("pay-{}.example.com", c.n) } }),
+        expect: [A, A, F, F, A, N, U] },
+    Row { name: "openBillingPortal", field: "openBillingPortal", fresh: Fresh::Nothing,
+        query: "mutation($c: UUID!) { openBillingPortal(customerId: $c) { url } }",
+        vars: |f, _| json!({ "c": f.customer_a }),
+        expect: [A, A, F, F, A, N, U] },
+    Row { name: "cancelSubscription", field: "cancelSubscription", fresh: Fresh::Nothing,
+        query: "mutation($c: UUID!) { cancelSubscription(customerId: $c) { cancelAtPeriodEnd } }",
+        vars: |f, _| json!({ "c": f.customer_a }),
+        expect: [A, A, F, F, A, N, U] },
 
     // Orders: staff read all, a customer their own; changes are MANAGER and above.
     Row { name: "orders", field: "orders", fresh: Fresh::Nothing,
@@ -326,6 +341,30 @@ async fn deploy(app: &TestApp, owner: &str, order: Uuid, role: &str, agent_id: &
     res.data("deployAgent.id").as_str().unwrap().parse().unwrap()
 }
 
+/// Gives the plan a Stripe price, and customer A a Stripe customer and a
+/// subscription billed through Stripe.
+async fn bill_through_stripe(app: &TestApp, owner: &str, customer_a: Uuid, plan: Uuid) {
+    app.gql(
+        "mutation($id: UUID!) { updatePlan(id: $id, input: { stripePriceId: \"price_matrix\" }) { id } }",
+        json!({ "id": plan }),
+        Some(owner),
+    )
+    .await
+    .data("updatePlan.id");
+    let link = stripe_customer::ActiveModel {
+        customer_id: Set(customer_a),
+        stripe_customer_id: Set("cus_matrix".into()),
+        created_at: Set(Utc::now()),
+    };
+    link.insert(&app.services.db).await.unwrap();
+    subscription::Entity::update_many()
+        .col_expr(subscription::Column::StripeSubscriptionId, Expr::value("sub_matrix"))
+        .filter(subscription::Column::CustomerId.eq(customer_a))
+        .exec(&app.services.db)
+        .await
+        .unwrap();
+}
+
 /// Waits until the order has left PROVISIONING; returns its status.
 async fn settled(app: &TestApp, id: Uuid) -> OrderStatus {
     for _ in 0..500 {
@@ -340,9 +379,11 @@ async fn settled(app: &TestApp, id: Uuid) -> OrderStatus {
 
 #[tokio::test]
 async fn every_control_plane_operation_answers_each_role_as_the_contract_says() {
+    let stripe = FakeStripe::start().await;
     let app = spawn_app_with(|c| {
         c.provisioning.simulated_step_ms = 1;
         c.rate_limit.per_minute = 10_000;
+        stripe.configure(c);
     })
     .await;
     let owner = app.setup_owner().await;
@@ -365,6 +406,7 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
     )
     .await
     .data("setSubscription.id");
+    bill_through_stripe(&app, &owner, customer_a, plan).await;
     let order = paid_order(&app, customer_a).await;
     app.gql("mutation($id: UUID!) { provisionOrder(id: $id) { id } }", json!({ "id": order }), Some(&owner))
         .await

@@ -52,6 +52,11 @@ pub fn is_staff_or_customer(user: &CurrentUser) -> bool {
     is_staff(user) || user.kind == crate::model::AccountKind::Customer
 }
 
+/// Predicate for `RequireRole`: customers only (their own billing).
+pub fn is_customer(user: &CurrentUser) -> bool {
+    user.kind == crate::model::AccountKind::Customer
+}
+
 #[component]
 fn NoAccess() -> impl IntoView {
     view! {

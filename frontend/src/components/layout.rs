@@ -107,6 +107,7 @@ fn Header() -> impl IntoView {
                 </Show>
                 <Show when=move || customer.get()>
                     <A href="/orders">"My orders"</A>
+                    <A href="/billing">"Billing"</A>
                 </Show>
                 <A href="/security">"Security"</A>
                 <RequireRole allow=is_staff_or_customer fallback=|| ()>

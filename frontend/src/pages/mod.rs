@@ -4,6 +4,7 @@ pub mod accept_invitation;
 pub mod agents;
 pub mod approvals;
 pub mod audit;
+pub mod billing;
 pub mod customers;
 pub mod dashboard;
 pub mod login;

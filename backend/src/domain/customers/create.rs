@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::{customer, password_token, user, AccountKind, CustomerStatus};
-use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -51,33 +51,8 @@ pub async fn create(
     let (email, name) = (email.expect("checked"), name.expect("checked"));
 
     let txn = crate::db::begin_write(&services.db).await?;
-    // No password: the customer chooses one through the link.
-    let account =
-        accounts::insert(&txn, accounts::NewAccount { email, name, password_hash: None, kind: AccountKind::Customer, role: None }).await?;
-    let now = Utc::now();
-    let record = customer::ActiveModel {
-        id: Set(account.id),
-        company: Set(company),
-        phone: Set(phone),
-        status: Set(CustomerStatus::Active),
-        notes: Set(notes),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    let raw = tokens::generate(SET_PASSWORD_PREFIX);
-    password_token::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        user_id: Set(account.id),
-        token_hash: Set(tokens::digest(&raw)),
-        created_by: Set(Some(cap.user_id())),
-        created_at: Set(now),
-        expires_at: Set(now + chrono::Duration::days(SET_PASSWORD_TTL_DAYS)),
-        used_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
+    let new = ValidCustomer { email, name, company, phone, notes };
+    let (account, record, raw) = insert_with_link(&txn, new, Some(cap.user_id())).await?;
     audit::record(
         &txn,
         audit::Entry::new(Some(cap.user_id()), "customer.created", meta).target("customer", account.id).details(json!({
@@ -98,6 +73,56 @@ pub async fn create(
         updated_at: record.updated_at,
     };
     Ok((view, raw))
+}
+
+/// A new customer's fields, already validated.
+pub(crate) struct ValidCustomer {
+    pub email: Email,
+    pub name: String,
+    pub company: Option<String>,
+    pub phone: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// Writes a customer account (without a password), its record and a
+/// set-password token on `conn` (the caller's transaction). Returns both rows and
+/// the raw token, which only its one recipient may ever see. A taken e-mail
+/// address is `CONFLICT`.
+pub(crate) async fn insert_with_link<C: ConnectionTrait>(
+    conn: &C,
+    new: ValidCustomer,
+    created_by: Option<Uuid>,
+) -> Result<(user::Model, customer::Model, String), AppError> {
+    let account = accounts::insert(
+        conn,
+        accounts::NewAccount { email: new.email, name: new.name, password_hash: None, kind: AccountKind::Customer, role: None },
+    )
+    .await?;
+    let now = Utc::now();
+    let record = customer::ActiveModel {
+        id: Set(account.id),
+        company: Set(new.company),
+        phone: Set(new.phone),
+        status: Set(CustomerStatus::Active),
+        notes: Set(new.notes),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(conn)
+    .await?;
+    let raw = tokens::generate(SET_PASSWORD_PREFIX);
+    password_token::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(account.id),
+        token_hash: Set(tokens::digest(&raw)),
+        created_by: Set(created_by),
+        created_at: Set(now),
+        expires_at: Set(now + chrono::Duration::days(SET_PASSWORD_TTL_DAYS)),
+        used_at: Set(None),
+    }
+    .insert(conn)
+    .await?;
+    Ok((account, record, raw))
 }
 
 /// Sets the password of the account a set-password token belongs to and signs it

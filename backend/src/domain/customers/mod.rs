@@ -6,6 +6,7 @@ mod create;
 mod records;
 
 pub use create::{create, set_password, NewCustomer, SET_PASSWORD_PREFIX, SET_PASSWORD_TTL_DAYS};
+pub(crate) use create::{insert_with_link, ValidCustomer};
 pub use records::{by_ids, get, list, update, CustomerChanges, CustomerFilter};
 
 use chrono::{DateTime, Utc};

@@ -5,7 +5,7 @@ use chrono::Utc;
 use entity::{customer, order, plan, AutomationMode, OrderStatus};
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -58,20 +58,40 @@ pub async fn create(services: &Services, cap: &Cap<ManageOrders>, input: NewOrde
     AppError::check_fields(fields)?;
     let (Some(tier), Some(domain), Some(tools)) = (tier, domain, tools) else { unreachable!("field errors were returned above") };
 
-    let now = Utc::now();
     let mode = input.automation_mode.unwrap_or(AutomationMode::Manual);
     let txn = crate::db::begin_write(&services.db).await?;
-    let created = order::ActiveModel {
+    let paid = PaidOrder { customer_id: input.customer_id, plan_id: input.plan_id, tier, domain, tools, automation_mode: mode };
+    let created = insert_paid(&txn, paid).await?;
+    let details = json!({ "customerId": created.customer_id, "domain": created.domain, "tier": created.tier, "automationMode": mode });
+    audit::record(&txn, audit::Entry::new(Some(cap.user_id()), "order.created", meta).target("order", created.id).details(details)).await?;
+    txn.commit().await?;
+    auto_start(services, cap, created, meta).await
+}
+
+/// A paid order's validated fields.
+pub(crate) struct PaidOrder {
+    pub customer_id: Uuid,
+    pub plan_id: Option<Uuid>,
+    pub tier: String,
+    pub domain: String,
+    pub tools: Vec<String>,
+    pub automation_mode: AutomationMode,
+}
+
+/// Inserts a PAYMENT_CONFIRMED order on `conn` (the caller's transaction).
+pub(crate) async fn insert_paid<C: ConnectionTrait>(conn: &C, paid: PaidOrder) -> Result<order::Model, AppError> {
+    let now = Utc::now();
+    let row = order::ActiveModel {
         id: Set(Uuid::new_v4()),
-        customer_id: Set(input.customer_id),
-        plan_id: Set(input.plan_id),
+        customer_id: Set(paid.customer_id),
+        plan_id: Set(paid.plan_id),
         status: Set(OrderStatus::PaymentConfirmed),
-        tier: Set(tier),
-        domain: Set(domain),
-        tools: Set(json!(tools)),
+        tier: Set(paid.tier),
+        domain: Set(paid.domain),
+        tools: Set(json!(paid.tools)),
         server_ip: Set(None),
         ssh_port: Set(None),
-        automation_mode: Set(mode),
+        automation_mode: Set(paid.automation_mode),
         dashboard_url: Set(None),
         portainer_url: Set(None),
         config_version: Set(0),
@@ -79,13 +99,8 @@ pub async fn create(services: &Services, cap: &Cap<ManageOrders>, input: NewOrde
         created_at: Set(now),
         updated_at: Set(now),
         fulfilled_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    let details = json!({ "customerId": created.customer_id, "domain": created.domain, "tier": created.tier, "automationMode": mode });
-    audit::record(&txn, audit::Entry::new(Some(cap.user_id()), "order.created", meta).target("order", created.id).details(details)).await?;
-    txn.commit().await?;
-    auto_start(services, cap, created, meta).await
+    };
+    Ok(row.insert(conn).await?)
 }
 
 /// Changes domain, tier, tools or server details. Changing domain or tools bumps
@@ -204,22 +219,33 @@ async fn change_status(
     Ok(updated)
 }
 
-/// Starts provisioning of a paid AUTO order. The order itself is already saved,
-/// so a refusal here (another run just started) is logged, not returned.
+/// Starts provisioning of a paid AUTO order and answers it as it now stands.
 async fn auto_start(
     services: &Services,
     cap: &Cap<ManageOrders>,
     order: order::Model,
     meta: &RequestMeta,
 ) -> Result<order::Model, AppError> {
-    if order.automation_mode != AutomationMode::Auto || order.status != OrderStatus::PaymentConfirmed {
-        return Ok(order);
+    if start_if_auto(services, Some(cap.user_id()), &order, meta).await {
+        find_reachable(&services.db, cap, order.id).await
+    } else {
+        Ok(order)
     }
-    match provisioning::provision(services, cap, order.id, meta).await {
-        Ok(_) => find_reachable(&services.db, cap, order.id).await,
+}
+
+/// Starts provisioning of `order` if it is a paid AUTO order; whether a run
+/// started. Staff-created and Stripe-created orders both come through here. The
+/// order itself is already saved, so a refusal (another run just started) is
+/// logged, not returned.
+pub(crate) async fn start_if_auto(services: &Services, actor_id: Option<Uuid>, order: &order::Model, meta: &RequestMeta) -> bool {
+    if order.automation_mode != AutomationMode::Auto || order.status != OrderStatus::PaymentConfirmed {
+        return false;
+    }
+    match provisioning::start(services, actor_id, order.clone(), meta).await {
+        Ok(_) => true,
         Err(err) => {
             tracing::warn!(order_id = %order.id, error = %err, "automatic provisioning did not start");
-            Ok(order)
+            false
         }
     }
 }

@@ -19,6 +19,7 @@ use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryF
 use uuid::Uuid;
 
 pub use manage::{cancel, create, mark_awaiting_dns, set_automation_mode, update, NewOrder, OrderChanges};
+pub(crate) use manage::{insert_paid, start_if_auto, PaidOrder};
 pub use read::{by_customers, by_ids, get, list, OrderFilter};
 
 use crate::{

@@ -68,6 +68,18 @@ pub async fn provision(
     meta: &RequestMeta,
 ) -> Result<provisioning_job::Model, AppError> {
     let order = find_reachable(&services.db, cap, order_id).await?;
+    start(services, Some(cap.user_id()), order, meta).await
+}
+
+/// Starts a run of `order`, already read and reached; `actor_id` is `None` when
+/// Hub itself starts it (an AUTO order from a Stripe checkout).
+pub(crate) async fn start(
+    services: &Services,
+    actor_id: Option<Uuid>,
+    order: order::Model,
+    meta: &RequestMeta,
+) -> Result<provisioning_job::Model, AppError> {
+    let order_id = order.id;
     lifecycle::check(order.status, OrderStatus::Provisioning)?;
     let driver = driver(services);
     let now = Utc::now();
@@ -96,7 +108,7 @@ pub async fn provision(
     .insert(&txn)
     .await?;
     let details = json!({ "jobId": job.id, "driver": job.driver, "from": order.status });
-    let entry = audit::Entry::new(Some(cap.user_id()), "order.provisioning_started", meta).target("order", order_id).details(details);
+    let entry = audit::Entry::new(actor_id, "order.provisioning_started", meta).target("order", order_id).details(details);
     audit::record(&txn, entry).await?;
     txn.commit().await?;
 
