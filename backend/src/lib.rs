@@ -3,6 +3,7 @@
 //! Layers, top to bottom (no import runs back up):
 //! - [`app`], [`graphql`], [`rest`]: transports; they translate and never decide.
 //! - [`domain`]: the rules, each operation taking a capability from [`auth`].
+//! - [`integrations`]: the wire side of outbound calls, used by `domain`.
 //! - [`auth`], [`events`]: who is asking and what they may do; the event bus.
 //! - `entity`, `migration` crates: tables.
 
@@ -16,6 +17,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod graphql;
+pub mod integrations;
 pub mod rest;
 pub mod services;
 pub mod telemetry;
