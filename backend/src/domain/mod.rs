@@ -14,4 +14,5 @@ pub mod orders;
 pub mod page;
 pub mod projects;
 pub mod settings;
+pub mod sites;
 pub mod tenants;

@@ -16,6 +16,7 @@ pub mod order_types;
 pub mod orders;
 pub mod projects;
 pub mod settings;
+pub mod sites;
 pub mod staff;
 pub mod subscription;
 pub mod transport;
@@ -38,6 +39,7 @@ pub struct Query(
     approvals::ApprovalQuery,
     settings::SettingsQuery,
     projects::ProjectQuery,
+    sites::SiteQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -53,6 +55,7 @@ pub struct Mutation(
     approvals::ApprovalMutation,
     settings::SettingsMutation,
     projects::ProjectMutation,
+    sites::SiteMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;
