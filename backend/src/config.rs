@@ -97,13 +97,27 @@ pub struct LogConfig {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ProvisioningConfig {
+    /// Which driver provisions orders: `simulated` (default) or `bridge`.
+    pub driver: ProvisioningDriver,
     /// The pause between steps of the simulated provisioning driver, in ms.
     pub simulated_step_ms: u64,
+    /// The slug of the registered bridge project whose `vendors/provision`
+    /// builds tenant servers, when `driver = "bridge"`.
+    pub bridge_project: Option<String>,
+}
+
+/// The provisioning drivers (`domain/orders/driver.rs`, `bridge_driver.rs`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProvisioningDriver {
+    #[default]
+    Simulated,
+    Bridge,
 }
 
 impl Default for ProvisioningConfig {
     fn default() -> Self {
-        Self { simulated_step_ms: 700 }
+        Self { driver: ProvisioningDriver::Simulated, simulated_step_ms: 700, bridge_project: None }
     }
 }
 

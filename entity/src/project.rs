@@ -17,6 +17,13 @@ pub struct Model {
     pub last_heartbeat_at: Option<DateTimeUtc>,
     /// machine, runtime and health of the last heartbeat.
     pub last_heartbeat: Option<Json>,
+    /// The last `pingProject`: when, whether the child answered 2xx, its status,
+    /// the round trip and the error (unreachable, timeout, refusal).
+    pub last_ping_at: Option<DateTimeUtc>,
+    pub last_ping_ok: Option<bool>,
+    pub last_ping_status: Option<i32>,
+    pub last_ping_latency_ms: Option<i64>,
+    pub last_ping_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -11,6 +11,7 @@ use crate::pages::{
     dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage, set_password::SetPasswordPage,
     settings::SettingsPage, setup::SetupPage, staff::StaffPage,
 };
+use crate::pages::{projects::ProjectsPage, sites::SitesPage, sync_log::SyncLogPage};
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
@@ -45,6 +46,9 @@ pub fn App() -> impl IntoView {
                         <RequireRole allow=is_staff_or_customer><ApprovalsPage/></RequireRole>
                     }/>
                     <Route path=path!("billing") view=|| view! { <RequireRole allow=is_customer><BillingPage/></RequireRole> }/>
+                    <Route path=path!("projects") view=|| view! { <RequireRole allow=is_staff><ProjectsPage/></RequireRole> }/>
+                    <Route path=path!("sites") view=|| view! { <RequireRole allow=is_staff_or_customer><SitesPage/></RequireRole> }/>
+                    <Route path=path!("sync-log") view=|| view! { <RequireRole allow=is_staff><SyncLogPage/></RequireRole> }/>
                     <Route path=path!("staff") view=|| view! { <RequireRole allow=is_admin><StaffPage/></RequireRole> }/>
                     <Route path=path!("settings") view=|| view! { <RequireRole allow=is_admin><SettingsPage/></RequireRole> }/>
                     <Route path=path!("audit") view=|| view! { <RequireRole allow=is_admin><AuditPage/></RequireRole> }/>

@@ -119,6 +119,32 @@ graphql_enum!(
     }
 );
 
+graphql_enum!(
+    /// Where a licensed site stands with its child project.
+    SiteStatus {
+        Pending = "PENDING" / "Pending",
+        Active = "ACTIVE" / "Active",
+        Failed = "FAILED" / "Failed",
+    }
+);
+
+graphql_enum!(
+    /// Whether a bridge project's heartbeats are coming in.
+    HeartbeatState {
+        Live = "LIVE" / "Live",
+        Stale = "STALE" / "Stale",
+        Never = "NEVER" / "Never seen",
+    }
+);
+
+graphql_enum!(
+    /// Which way a bridge call went.
+    SyncDirection {
+        Inbound = "INBOUND" / "Child → Hub",
+        Outbound = "OUTBOUND" / "Hub → child",
+    }
+);
+
 impl OrderStatus {
     /// Mirrors the backend's transition table, so the page offers only the
     /// actions the server would accept (it still checks and may answer CONFLICT).
@@ -140,6 +166,14 @@ impl OrderStatus {
     }
 }
 
+impl SiteStatus {
+    /// Only a FAILED site is offered a retry (the server also takes one stuck
+    /// PENDING for minutes, which the page cannot tell).
+    pub fn can_retry(self) -> bool {
+        self == SiteStatus::Failed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +185,14 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", status.as_str()));
             assert_eq!(OrderStatus::parse(status.as_str()), Some(*status));
         }
+    }
+
+    #[test]
+    fn only_failed_sites_are_retried() {
+        assert!(SiteStatus::Failed.can_retry());
+        assert!(!SiteStatus::Active.can_retry());
+        assert!(!SiteStatus::Pending.can_retry());
+        assert_eq!(SyncDirection::parse("OUTBOUND"), Some(SyncDirection::Outbound));
     }
 
     #[test]

@@ -21,8 +21,8 @@ pub type DateTime = String;
 pub type JSON = serde_json::Value;
 // Enums shared by all operations instead of one generated copy each.
 pub use crate::domain::{
-    AutomationMode, CustomerStatus, OrderStatus, PlanCode, ProvisioningJobStatus, ProvisioningLogLevel, RemoteCommandKind,
-    RemoteCommandStatus, SubscriptionStatus,
+    AutomationMode, CustomerStatus, HeartbeatState, OrderStatus, PlanCode, ProvisioningJobStatus, ProvisioningLogLevel, RemoteCommandKind,
+    RemoteCommandStatus, SiteStatus, SubscriptionStatus, SyncDirection,
 };
 pub use crate::model::{AccountKind, StaffRole};
 
@@ -39,7 +39,7 @@ macro_rules! operation {
             extern_enums(
                 "StaffRole", "AccountKind", "AutomationMode", "CustomerStatus", "OrderStatus", "PlanCode",
                 "ProvisioningJobStatus", "ProvisioningLogLevel", "RemoteCommandKind", "RemoteCommandStatus",
-                "SubscriptionStatus"
+                "SubscriptionStatus", "SiteStatus", "HeartbeatState", "SyncDirection"
             )
         )]
         pub struct $name;
@@ -99,6 +99,16 @@ operation!(DeactivateStaff, "graphql/deactivate_staff.graphql");
 operation!(Settings, "graphql/settings.graphql");
 operation!(UpdateSettings, "graphql/update_settings.graphql");
 operation!(AuditLog, "graphql/audit_log.graphql");
+// The signed bridge: projects, licensed sites, the sync log.
+operation!(Projects, "graphql/projects.graphql");
+operation!(RegisterProject, "graphql/register_project.graphql");
+operation!(RotateProjectSecret, "graphql/rotate_project_secret.graphql");
+operation!(PingProject, "graphql/ping_project.graphql");
+operation!(Sites, "graphql/sites.graphql");
+operation!(Licenses, "graphql/licenses.graphql");
+operation!(AddSite, "graphql/add_site.graphql");
+operation!(RetrySiteProvisioning, "graphql/retry_site_provisioning.graphql");
+operation!(SyncLogs, "graphql/sync_logs.graphql");
 
 /// `From` impls from each operation's generated fragment structs to the app's
 /// own `CurrentUser`/`Session`, so the fragment stays the single field list.

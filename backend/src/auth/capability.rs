@@ -190,8 +190,20 @@ permission!(
     ReadProjects, "read projects", Some(StaffRole::Support), customers: false
 );
 permission!(
-    /// Register bridge projects and rotate their secrets.
+    /// Register bridge projects, rotate their secrets and ping them.
     ManageProjects, "manage projects", Some(StaffRole::Manager), customers: false
+);
+permission!(
+    /// Read licences and licensed sites (a customer: their own).
+    ReadSites, "read sites", Some(StaffRole::Support), customers: true
+);
+permission!(
+    /// Add a site to a licence (a customer: to their own licences).
+    AddSites, "add sites", Some(StaffRole::Manager), customers: true
+);
+permission!(
+    /// Create licences, change their status and retry site provisioning.
+    ManageLicenses, "manage licences", Some(StaffRole::Manager), customers: false
 );
 permission!(
     /// Read the audit log.

@@ -15,4 +15,5 @@ pub mod page;
 pub mod payments;
 pub mod projects;
 pub mod settings;
+pub mod sites;
 pub mod tenants;

@@ -17,6 +17,7 @@ pub mod orders;
 pub mod payments;
 pub mod projects;
 pub mod settings;
+pub mod sites;
 pub mod staff;
 pub mod subscription;
 pub mod transport;
@@ -39,6 +40,7 @@ pub struct Query(
     approvals::ApprovalQuery,
     settings::SettingsQuery,
     projects::ProjectQuery,
+    sites::SiteQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -55,6 +57,7 @@ pub struct Mutation(
     settings::SettingsMutation,
     projects::ProjectMutation,
     payments::PaymentsMutation,
+    sites::SiteMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;

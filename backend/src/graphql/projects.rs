@@ -1,7 +1,7 @@
 //! The bridge project registry and its sync log (spec 000): staff read them,
-//! MANAGER+ registers projects and rotates their secrets (shown once).
+//! MANAGER+ registers projects, rotates their secrets (shown once) and pings them.
 
-use async_graphql::{Context, InputObject, Json, Object, SimpleObject};
+use async_graphql::{Context, Enum, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{project, sync_log};
 use uuid::Uuid;
@@ -14,8 +14,10 @@ use super::{
 use crate::{
     auth::capability::{ManageProjects, ReadProjects},
     domain::projects::{
+        ping,
         registry::{self, NewProject},
-        sync_log as logs, ProjectSecret,
+        sync_log::{self as logs, Direction, SyncLogFilter},
+        ProjectSecret,
     },
 };
 
@@ -29,16 +31,50 @@ pub struct Project {
     /// The public key the child sends in `X-Mintreu-Key`.
     pub project_key: String,
     pub last_heartbeat_at: Option<DateTime<Utc>>,
+    /// LIVE while heartbeats arrive (the last within 10 minutes), STALE after, NEVER before the first.
+    pub heartbeat_state: HeartbeatState,
     /// `health.status` of the last heartbeat (e.g. `ok`); null before the first.
     pub health_status: Option<String>,
     /// machine, runtime and health of the last heartbeat.
     pub last_heartbeat: Option<Json<serde_json::Value>>,
+    /// The last `pingProject`; null before the first.
+    pub last_ping: Option<ProjectPing>,
     pub created_at: DateTime<Utc>,
+}
+
+/// Whether a project's heartbeats are coming in.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "crate::domain::projects::registry::HeartbeatState")]
+pub enum HeartbeatState {
+    Never,
+    Live,
+    Stale,
+}
+
+/// The outcome of a `pingProject` (a signed `GET {baseUrl}/api/health`).
+#[derive(SimpleObject)]
+pub struct ProjectPing {
+    pub at: DateTime<Utc>,
+    /// Whether the child answered 2xx.
+    pub ok: bool,
+    /// The child's HTTP status; null when it did not answer at all.
+    pub status: Option<i32>,
+    pub latency_ms: i64,
+    /// Why it failed: unreachable, timed out, or the child's own words.
+    pub error: Option<String>,
 }
 
 impl From<project::Model> for Project {
     fn from(p: project::Model) -> Self {
         let health_status = registry::health_status(&p);
+        let heartbeat_state = registry::heartbeat_state(&p, Utc::now()).into();
+        let last_ping = p.last_ping_at.map(|at| ProjectPing {
+            at,
+            ok: p.last_ping_ok.unwrap_or(false),
+            status: p.last_ping_status,
+            latency_ms: p.last_ping_latency_ms.unwrap_or(0),
+            error: p.last_ping_error.clone(),
+        });
         Self {
             id: p.id,
             slug: p.slug,
@@ -46,8 +82,10 @@ impl From<project::Model> for Project {
             base_url: p.base_url,
             project_key: p.project_key,
             last_heartbeat_at: p.last_heartbeat_at,
+            heartbeat_state,
             health_status,
             last_heartbeat: p.last_heartbeat.map(Json),
+            last_ping,
             created_at: p.created_at,
         }
     }
@@ -68,15 +106,33 @@ impl From<ProjectSecret> for ProjectCredentials {
     }
 }
 
+/// Which way a bridge call went.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum SyncDirection {
+    /// Child → Hub (heartbeat, site-stats).
+    Inbound,
+    /// Hub → child (vendors/provision, health).
+    Outbound,
+}
+
+impl From<SyncDirection> for Direction {
+    fn from(d: SyncDirection) -> Self {
+        match d {
+            SyncDirection::Inbound => Direction::Inbound,
+            SyncDirection::Outbound => Direction::Outbound,
+        }
+    }
+}
+
 /// One bridge call in the sync log (never bodies or secrets).
 #[derive(SimpleObject)]
 pub struct SyncLog {
     pub id: Uuid,
-    /// `INBOUND` (child → Hub).
-    pub direction: String,
-    /// The project slug as the caller sent it.
+    pub direction: SyncDirection,
+    /// The project slug (inbound: as the caller sent it, even when unknown).
     pub project_slug: String,
     pub endpoint: String,
+    /// The HTTP status; 0 when an outbound call got no answer.
     pub status: i32,
     pub latency_ms: i64,
     pub error_code: Option<String>,
@@ -88,7 +144,7 @@ impl From<sync_log::Model> for SyncLog {
     fn from(l: sync_log::Model) -> Self {
         Self {
             id: l.id,
-            direction: l.direction,
+            direction: if l.direction == logs::OUTBOUND { SyncDirection::Outbound } else { SyncDirection::Inbound },
             project_slug: l.project_slug,
             endpoint: l.endpoint,
             status: l.status,
@@ -126,16 +182,19 @@ impl ProjectQuery {
         registry::find(ctx.services(), &cap, &slug).await.map(|p| p.map(Into::into)).gql()
     }
 
-    /// The bridge sync log, newest first, optionally for one project slug (staff).
+    /// The bridge sync log, newest first, optionally for one project slug and
+    /// one direction (staff).
     async fn sync_logs(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
         project: Option<String>,
+        direction: Option<SyncDirection>,
     ) -> async_graphql::Result<Paged<SyncLog>> {
         let cap = ctx.actor().grant::<ReadProjects>().gql()?;
-        paged(first, after, |page| logs::list(ctx.services(), &cap, project, page)).await
+        let filter = SyncLogFilter { project, direction: direction.map(Into::into) };
+        paged(first, after, |page| logs::list(ctx.services(), &cap, filter, page)).await
     }
 }
 
@@ -155,5 +214,13 @@ impl ProjectMutation {
     async fn rotate_project_secret(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<ProjectCredentials> {
         let cap = ctx.actor().grant::<ManageProjects>().gql()?;
         registry::rotate_secret(ctx.services(), &cap, &slug, ctx.meta()).await.map(Into::into).gql()
+    }
+
+    /// Pings the project's child with a signed `GET {baseUrl}/api/health`
+    /// (MANAGER+); answers the project with `lastPing` updated. An unreachable
+    /// child is a result (`lastPing.ok: false`), not an error.
+    async fn ping_project(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Project> {
+        let cap = ctx.actor().grant::<ManageProjects>().gql()?;
+        ping::ping(ctx.services(), &cap, &slug).await.map(Into::into).gql()
     }
 }

@@ -18,7 +18,13 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::customers::{create_customer, signed_in_customer};
-use crate::{fixtures::order_row, helpers::*, stripe_fake::FakeStripe};
+use crate::sites::{add_site, license};
+use crate::{
+    fake_child::FakeChild,
+    fixtures::{failed_site, order_row},
+    helpers::*,
+    stripe_fake::FakeStripe,
+};
 
 /// What a cell must answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +68,8 @@ enum Fresh {
     PendingApproval,
     /// A new customer account (a founding-member seat is granted once per customer).
     Customer,
+    /// A FAILED site on A's licence.
+    FailedSite,
 }
 
 /// The objects of the fixture, all customer A's unless named otherwise.
@@ -74,6 +82,10 @@ struct Fixture {
     approval: Uuid,
     plan: Uuid,
     plan_name: String,
+    /// On `matrix-project`, whose child (a fake one) provisions every site.
+    license: Uuid,
+    /// ACTIVE, on `license`.
+    site: Uuid,
 }
 
 /// One cell's own data: a number unique in the run, and its fresh target if any.
@@ -282,6 +294,41 @@ static MATRIX: &[Row] = &[
         query: "query { syncLogs(first: 5) { totalCount edges { node { id } } } }",
         vars: |_, _| json!({}),
         expect: [A, A, A, A, F, F, U] },
+    Row { name: "pingProject", field: "pingProject", fresh: Fresh::Nothing,
+        query: "mutation { pingProject(slug: \"matrix-project\") { slug lastPing { ok } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, F, F, F, U] },
+
+    // Licences and sites: staff read all, a customer their own; MANAGER and above
+    // sell licences and retry provisioning; they or the licence's customer add sites.
+    Row { name: "licenses", field: "licenses", fresh: Fresh::Nothing,
+        query: "query { licenses(first: 5) { totalCount edges { node { id } } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, E, U] },
+    Row { name: "sites", field: "sites", fresh: Fresh::Nothing,
+        query: "query { sites(first: 5) { totalCount edges { node { uuid } } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, E, U] },
+    Row { name: "site", field: "site", fresh: Fresh::Nothing,
+        query: "query($u: UUID!) { site(uuid: $u) { uuid status } }",
+        vars: |f, _| json!({ "u": f.site }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "createLicense", field: "createLicense", fresh: Fresh::Nothing,
+        query: "mutation($i: CreateLicenseInput!) { createLicense(input: $i) { id } }",
+        vars: |f, _| json!({ "i": { "customerId": f.customer_a, "projectSlug": "matrix-project", "plan": "PRO", "maxSites": 1 } }),
+        expect: [A, A, A, F, F, F, U] },
+    Row { name: "setLicenseStatus", field: "setLicenseStatus", fresh: Fresh::Nothing,
+        query: "mutation($id: UUID!) { setLicenseStatus(id: $id, status: ACTIVE) { id } }",
+        vars: |f, _| json!({ "id": f.license }),
+        expect: [A, A, A, F, F, F, U] },
+    Row { name: "addSite", field: "addSite", fresh: Fresh::Nothing,
+        query: "mutation($l: UUID!, $i: AddSiteInput!) { addSite(licenseId: $l, input: $i) { uuid status } }",
+        vars: |f, c| json!({ "l": f.license, "i": { "name": "Matrix", "slug": format!("matrix-{}", c.n), "domain": "matrix.example.com" } }),
+        expect: [A, A, A, F, A, N, U] },
+    Row { name: "retrySiteProvisioning", field: "retrySiteProvisioning", fresh: Fresh::FailedSite,
+        query: "mutation($u: UUID!) { retrySiteProvisioning(uuid: $u) { uuid status } }",
+        vars: |_, c| json!({ "u": c.fresh }),
+        expect: [A, A, A, F, F, F, U] },
 
     // Settings and the audit log: ADMIN and above.
     Row { name: "settings", field: "settings", fresh: Fresh::Nothing,
@@ -420,13 +467,10 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
     app.gql("mutation($v: JSON!) { updateSettings(values: $v) { key } }", json!({ "v": { "ui.matrix_seed": 1 } }), Some(&owner))
         .await
         .data("updateSettings");
-    app.gql(
-        "mutation { registerProject(input: { slug: \"matrix-project\", name: \"Matrix\", baseUrl: \"https://m.example.com\" }) { secret } }",
-        json!({}),
-        Some(&owner),
-    )
-    .await
-    .data("registerProject.secret");
+    let _child = FakeChild::registered(&app, &owner, "matrix-project").await;
+    let license: Uuid = license(&app, &owner, &a_id, "matrix-project", 1_000).await.parse().unwrap();
+    let site = add_site(&app, &owner, &license.to_string(), "matrix-site").await;
+    let site: Uuid = site.data("addSite.uuid").as_str().unwrap().parse().unwrap();
     let call = sync_log::Call {
         project_slug: "matrix-project",
         endpoint: "/api/internal/saas/site-stats",
@@ -435,7 +479,7 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
         error: None,
     };
     sync_log::record_inbound(&app.services, call).await.unwrap();
-    let fixture = Fixture { customer_a, order, agent, approval, plan, plan_name };
+    let fixture = Fixture { customer_a, order, agent, approval, plan, plan_name, license, site };
 
     let tokens: [Option<&str>; 7] = [Some(&owner), Some(&admin), Some(&manager), Some(&support), Some(&a_token), Some(&b_token), None];
     let mut n = 0;
@@ -452,6 +496,7 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
                     let (id, _) = create_customer(&app, &owner, &format!("fresh-{n}@example.com"), None).await;
                     id.parse().unwrap()
                 }
+                Fresh::FailedSite => failed_site(&app, license, &format!("fresh-{n}")).await,
             };
             let res = app.gql(row.query, (row.vars)(&fixture, &Cell { n, fresh }), *token).await;
             let got = observed(&res, row.field);

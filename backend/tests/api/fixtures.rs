@@ -2,8 +2,8 @@
 //! orders without going through the operations that create them.
 
 use chrono::Utc;
-use entity::{customer, order, AutomationMode, CustomerStatus, OrderStatus};
-use sea_orm::{ActiveModelTrait, Set};
+use entity::{customer, license, licensed_site, order, AutomationMode, CustomerStatus, OrderStatus, SiteStatus};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -59,4 +59,35 @@ pub async fn order_row(app: &TestApp, customer_id: Uuid, status: OrderStatus, do
 /// `order_row` with no tools.
 pub async fn order_with_status(app: &TestApp, customer_id: Uuid, status: OrderStatus) -> Uuid {
     order_row(app, customer_id, status, None, json!([])).await
+}
+
+/// A FAILED site `slug` on licence `license_id` (not counted against its seats);
+/// returns its uuid.
+pub async fn failed_site(app: &TestApp, license_id: Uuid, slug: &str) -> Uuid {
+    let license = license::Entity::find_by_id(license_id).one(&app.services.db).await.unwrap().unwrap();
+    let now = Utc::now();
+    let id = Uuid::new_v4();
+    licensed_site::ActiveModel {
+        id: Set(id),
+        license_id: Set(license.id),
+        project_id: Set(license.project_id),
+        customer_id: Set(license.customer_id),
+        name: Set("Failed site".into()),
+        slug: Set(slug.to_owned()),
+        domain: Set(format!("{slug}.example.com")),
+        status: Set(SiteStatus::Failed),
+        vendor_id: Set(None),
+        child_site_id: Set(None),
+        url: Set(None),
+        details: Set(None),
+        last_error: Set(Some("the child is unreachable".into())),
+        attempts: Set(1),
+        provisioned_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&app.services.db)
+    .await
+    .unwrap();
+    id
 }

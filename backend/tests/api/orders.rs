@@ -55,18 +55,18 @@ async fn order_for(app: &TestApp, token: &str, customer_id: Uuid, domain: &str) 
     created.data("createOrder.id").as_str().unwrap().to_owned()
 }
 
-async fn get_order(app: &TestApp, token: &str, id: &str) -> Gql {
+pub(crate) async fn get_order(app: &TestApp, token: &str, id: &str) -> Gql {
     app.gql(&format!("query($id: UUID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}"), json!({ "id": id }), Some(token)).await
 }
 
-async fn mutate(app: &TestApp, token: &str, op: &str, id: &str) -> Gql {
+pub(crate) async fn mutate(app: &TestApp, token: &str, op: &str, id: &str) -> Gql {
     let selection = if op == "provisionOrder" { "id status driver" } else { "id status" };
     app.gql(&format!("mutation($id: UUID!) {{ {op}(id: $id) {{ {selection} }} }}"), json!({ "id": id }), Some(token)).await
 }
 
 /// Waits (a bounded number of short polls, straight from the database) until the
 /// order leaves PROVISIONING; returns its status.
-async fn settled(app: &TestApp, id: &str) -> OrderStatus {
+pub(crate) async fn settled(app: &TestApp, id: &str) -> OrderStatus {
     let id: Uuid = id.parse().unwrap();
     for _ in 0..500 {
         let order = order::Entity::find_by_id(id).one(&app.services.db).await.unwrap().unwrap();
@@ -78,7 +78,7 @@ async fn settled(app: &TestApp, id: &str) -> OrderStatus {
     panic!("order {id} is still PROVISIONING");
 }
 
-async fn log_lines(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
+pub(crate) async fn log_lines(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
     let res = app
         .gql(
             "query($id: UUID!) { provisioningLog(orderId: $id, first: 100) { totalCount edges { node { jobId seq level message } } } }",

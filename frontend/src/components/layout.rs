@@ -104,10 +104,14 @@ fn Header() -> impl IntoView {
                 <Show when=move || staff.get()>
                     <A href="/customers">"Customers"</A>
                     <A href="/orders">"Orders"</A>
+                    <A href="/projects">"Projects"</A>
+                    <A href="/sites">"Sites"</A>
+                    <A href="/sync-log">"Sync log"</A>
                 </Show>
                 <Show when=move || customer.get()>
                     <A href="/orders">"My orders"</A>
                     <A href="/billing">"Billing"</A>
+                    <A href="/sites">"My sites"</A>
                 </Show>
                 <A href="/security">"Security"</A>
                 <RequireRole allow=is_staff_or_customer fallback=|| ()>

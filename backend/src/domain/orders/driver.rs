@@ -1,6 +1,7 @@
 //! Provisioning drivers. A driver turns an order into a running server and
 //! reports progress line by line; the built-in *simulated* driver walks through
-//! realistic steps without touching anything (a bridge driver comes later).
+//! realistic steps without touching anything; the *bridge* driver
+//! (`bridge_driver.rs`) asks a registered child project to build the server.
 
 use std::{future::Future, pin::Pin, time::Duration};
 
@@ -12,6 +13,8 @@ use super::provisioning::JobLog;
 #[derive(Debug, Clone)]
 pub struct ProvisionRequest {
     pub order_id: uuid::Uuid,
+    pub customer_id: uuid::Uuid,
+    pub tier: String,
     pub domain: String,
     pub tools: Vec<String>,
 }

@@ -1,10 +1,12 @@
 //! Orders: one tenant server a customer bought, its lifecycle ([`lifecycle`]),
-//! its provisioning runs ([`provisioning`], drivers in [`driver`]) and the remote
-//! commands staff queue for it ([`remote_commands`]).
+//! its provisioning runs ([`provisioning`], drivers in [`driver`] and
+//! [`bridge_driver`]) and the remote commands staff queue for it
+//! ([`remote_commands`]).
 //!
 //! Customer scoping is applied here: reads filter by the capability's customer
 //! and a customer reaching another customer's order gets `NOT_FOUND`.
 
+pub mod bridge_driver;
 pub mod driver;
 pub mod lifecycle;
 pub mod manage;

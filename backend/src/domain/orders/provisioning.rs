@@ -17,19 +17,25 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
+    bridge_driver::BridgeDriver,
     driver::{ProvisionFailure, ProvisionRequest, Provisioner, ServerDetails, SimulatedDriver},
     find_reachable, lifecycle, tools_of, transition,
 };
 use crate::{
     auth::{capability::ManageOrders, Cap, RequestMeta},
+    config::ProvisioningDriver,
     domain::audit,
     error::AppError,
     Services,
 };
 
-/// The driver new runs use. Only the simulated one exists so far.
+/// The driver new runs use: `provisioning.driver` of the configuration.
 pub fn driver(services: &Services) -> Arc<dyn Provisioner> {
-    Arc::new(SimulatedDriver { step: Duration::from_millis(services.config.provisioning.simulated_step_ms) })
+    let config = &services.config.provisioning;
+    match config.driver {
+        ProvisioningDriver::Simulated => Arc::new(SimulatedDriver { step: Duration::from_millis(config.simulated_step_ms) }),
+        ProvisioningDriver::Bridge => Arc::new(BridgeDriver { services: services.clone(), project: config.bridge_project.clone() }),
+    }
 }
 
 /// The log of one running job: appends lines with increasing `seq`.
@@ -112,7 +118,13 @@ pub(crate) async fn start(
     audit::record(&txn, entry).await?;
     txn.commit().await?;
 
-    let request = ProvisionRequest { order_id, domain: order.domain.clone(), tools: tools_of(&order) };
+    let request = ProvisionRequest {
+        order_id,
+        customer_id: order.customer_id,
+        tier: order.tier.clone(),
+        domain: order.domain.clone(),
+        tools: tools_of(&order),
+    };
     let log = JobLog { services: services.clone(), job_id: job.id, order_id, next_seq: AtomicI32::new(0) };
     tokio::spawn(run(driver, request, log));
     Ok(job)

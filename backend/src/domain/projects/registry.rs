@@ -1,7 +1,7 @@
 //! The project registry: staff register child projects; the HMAC secret is shown
 //! once, stored encrypted with the master key and never logged or audited.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::project::{self, Column};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde_json::json;
@@ -84,6 +84,11 @@ pub async fn register(
         secret_encrypted: Set(services.master_key.encrypt(secret.as_bytes())),
         last_heartbeat_at: Set(None),
         last_heartbeat: Set(None),
+        last_ping_at: Set(None),
+        last_ping_ok: Set(None),
+        last_ping_status: Set(None),
+        last_ping_latency_ms: Set(None),
+        last_ping_error: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -139,8 +144,66 @@ pub async fn find(services: &Services, _cap: &Cap<ReadProjects>, slug: &str) -> 
     Ok(project::Entity::find().filter(Column::Slug.eq(slug)).one(&services.db).await?)
 }
 
+/// A project whose last heartbeat is older than this is STALE.
+pub const HEARTBEAT_STALE_AFTER_SECS: i64 = 600;
+
+/// Whether a project's heartbeats are coming in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeartbeatState {
+    /// No heartbeat yet.
+    Never,
+    /// The last one came within [`HEARTBEAT_STALE_AFTER_SECS`].
+    Live,
+    /// The last one is older.
+    Stale,
+}
+
+/// The heartbeat state of `project` at `now`.
+pub fn heartbeat_state(project: &ProjectView, now: DateTime<Utc>) -> HeartbeatState {
+    match project.last_heartbeat_at {
+        None => HeartbeatState::Never,
+        Some(at) if (now - at).num_seconds() <= HEARTBEAT_STALE_AFTER_SECS => HeartbeatState::Live,
+        Some(_) => HeartbeatState::Stale,
+    }
+}
+
 /// The `health.status` of a project's last heartbeat, if any.
 pub fn health_status(project: &ProjectView) -> Option<String> {
     let heartbeat = project.last_heartbeat.as_ref()?;
     heartbeat.pointer("/health/status").and_then(|v| v.as_str()).map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn project(last: Option<DateTime<Utc>>) -> ProjectView {
+        let now = Utc::now();
+        project::Model {
+            id: Uuid::nil(),
+            slug: "p".into(),
+            name: "P".into(),
+            base_url: "https://p.example".into(),
+            project_key: "pk_".into(),
+            secret_encrypted: String::new(),
+            last_heartbeat_at: last,
+            last_heartbeat: None,
+            last_ping_at: None,
+            last_ping_ok: None,
+            last_ping_status: None,
+            last_ping_latency_ms: None,
+            last_ping_error: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn heartbeats_go_stale_after_ten_minutes() {
+        let now = Utc::now();
+        assert_eq!(heartbeat_state(&project(None), now), HeartbeatState::Never);
+        assert_eq!(heartbeat_state(&project(Some(now - Duration::seconds(600))), now), HeartbeatState::Live);
+        assert_eq!(heartbeat_state(&project(Some(now - Duration::seconds(601))), now), HeartbeatState::Stale);
+    }
 }

@@ -1,5 +1,6 @@
-//! The bridge sync log: one row per bridge call, accepted or refused, with the
-//! project slug as sent, endpoint, status, latency and error; never a body or secret.
+//! The bridge sync log: one row per bridge call in either direction, accepted or
+//! refused, with the project slug, endpoint, status, latency and error; never a
+//! body or secret.
 
 use chrono::Utc;
 use entity::sync_log::{self, Column};
@@ -15,28 +16,55 @@ use crate::{
 
 /// The direction of calls from child projects to Hub.
 pub const INBOUND: &str = "INBOUND";
+/// The direction of calls from Hub to child projects.
+pub const OUTBOUND: &str = "OUTBOUND";
+
+/// Which way a logged call went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => INBOUND,
+            Direction::Outbound => OUTBOUND,
+        }
+    }
+}
 
 /// One call to log.
 #[derive(Debug, Clone)]
 pub struct Call<'a> {
     pub project_slug: &'a str,
     pub endpoint: &'a str,
+    /// The HTTP status; 0 when an outbound call got no answer at all.
     pub status: u16,
     pub latency_ms: i64,
-    /// `(code, message)` of a refused call.
+    /// `(code, message)` of a refused or failed call.
     pub error: Option<(&'a str, String)>,
+}
+
+/// Filters of [`list`]; `None` leaves a filter off.
+#[derive(Debug, Clone, Default)]
+pub struct SyncLogFilter {
+    /// A project slug, as logged.
+    pub project: Option<String>,
+    pub direction: Option<Direction>,
 }
 
 fn clip(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
-/// Writes one inbound call to the log.
-pub async fn record_inbound(services: &Services, call: Call<'_>) -> Result<(), AppError> {
-    let (code, message) = call.error.map(|(c, m)| (Some(c.to_owned()), Some(clip(&m, 500)))).unwrap_or((None, None));
+/// Writes one call to the log.
+pub async fn record(services: &Services, direction: Direction, call: Call<'_>) -> Result<(), AppError> {
+    let (code, message) = call.error.map(|(c, m)| (Some(clip(c, 32)), Some(clip(&m, 500)))).unwrap_or((None, None));
     let row = sync_log::ActiveModel {
         id: Set(Uuid::new_v4()),
-        direction: Set(INBOUND.into()),
+        direction: Set(direction.as_str().into()),
         project_slug: Set(clip(call.project_slug, 128)),
         endpoint: Set(clip(call.endpoint, 255)),
         status: Set(i32::from(call.status)),
@@ -49,16 +77,25 @@ pub async fn record_inbound(services: &Services, call: Call<'_>) -> Result<(), A
     Ok(())
 }
 
-/// The log, newest first, optionally for one project slug (staff SUPPORT and above).
+/// Writes one inbound call to the log.
+pub async fn record_inbound(services: &Services, call: Call<'_>) -> Result<(), AppError> {
+    record(services, Direction::Inbound, call).await
+}
+
+/// The log, newest first, optionally for one project slug and one direction
+/// (staff SUPPORT and above).
 pub async fn list(
     services: &Services,
     _cap: &Cap<ReadProjects>,
-    project: Option<String>,
+    filter: SyncLogFilter,
     page: PageRequest,
 ) -> Result<Page<sync_log::Model>, AppError> {
     let mut query = sync_log::Entity::find();
-    if let Some(slug) = project {
+    if let Some(slug) = filter.project.filter(|s| !s.is_empty()) {
         query = query.filter(Column::ProjectSlug.eq(slug));
+    }
+    if let Some(direction) = filter.direction {
+        query = query.filter(Column::Direction.eq(direction.as_str()));
     }
     let query = query.order_by_desc(Column::CreatedAt).order_by_desc(Column::Id);
     let total = query.clone().count(&services.db).await?;
