@@ -7,6 +7,7 @@ mod m20261121_000001_identity;
 mod m20261122_000002_control_plane;
 mod m20261122_000003_tenant_hosts;
 mod m20261122_000004_bridge;
+mod m20261122_000006_webhooks;
 
 /// Runs every migration in order; `hub serve` and `hub migrate` call it at start.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_control_plane::Migration),
             Box::new(m20261122_000003_tenant_hosts::Migration),
             Box::new(m20261122_000004_bridge::Migration),
+            Box::new(m20261122_000006_webhooks::Migration),
         ]
     }
 }
