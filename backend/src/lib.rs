@@ -3,6 +3,8 @@
 //! Layers, top to bottom (no import runs back up):
 //! - [`app`], [`graphql`], [`rest`]: transports; they translate and never decide.
 //! - [`domain`]: the rules, each operation taking a capability from [`auth`].
+//! - [`jobs`]: background work (the webhook outbox worker), over `domain` and [`integrations`].
+//! - [`integrations`]: calls to the outside world (signed webhooks); they know no rules.
 //! - [`auth`], [`events`]: who is asking and what they may do; the event bus.
 //! - `entity`, `migration` crates: tables.
 
@@ -16,6 +18,8 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod graphql;
+pub mod integrations;
+pub mod jobs;
 pub mod rest;
 pub mod services;
 pub mod telemetry;

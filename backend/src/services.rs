@@ -21,6 +21,8 @@ pub struct Services {
     /// The one outbound HTTP client (bridge calls, tenant webhooks): pooled
     /// connections and bounded timeouts so a slow peer cannot hold a worker.
     pub http: reqwest::Client,
+    /// Wakes this replica's webhook worker after a commit that enqueued a delivery.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Services {
@@ -38,8 +40,19 @@ impl Services {
             .connect_timeout(std::time::Duration::from_secs(5))
             .timeout(std::time::Duration::from_secs(15))
             .user_agent(concat!("hub/", env!("CARGO_PKG_VERSION")))
+            // A signed request is bound to its URL, and a webhook answered with a
+            // redirect counts as failed (Standard Webhooks): never follow one.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("the TLS backend initialises");
-        Self { db, config: Arc::new(config), master_key: Arc::new(master_key), jwt, events: EventBus::default(), http }
+        Self {
+            db,
+            config: Arc::new(config),
+            master_key: Arc::new(master_key),
+            jwt,
+            events: EventBus::default(),
+            http,
+            outbox_wake: Arc::default(),
+        }
     }
 }

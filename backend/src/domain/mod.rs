@@ -4,6 +4,7 @@
 //! [`Services`]: crate::Services
 
 pub mod agents;
+pub mod alerts;
 pub mod approvals;
 pub mod audit;
 pub mod audit_log;
@@ -15,3 +16,4 @@ pub mod page;
 pub mod projects;
 pub mod settings;
 pub mod tenants;
+pub mod webhooks;
