@@ -21,6 +21,7 @@ pub mod subscription;
 pub mod transport;
 pub mod two_factor;
 pub mod types;
+pub mod webhooks;
 
 use async_graphql::{MergedObject, SDLExportOptions, Schema};
 
@@ -38,6 +39,7 @@ pub struct Query(
     approvals::ApprovalQuery,
     settings::SettingsQuery,
     projects::ProjectQuery,
+    webhooks::WebhookQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -53,6 +55,7 @@ pub struct Mutation(
     approvals::ApprovalMutation,
     settings::SettingsMutation,
     projects::ProjectMutation,
+    webhooks::WebhookMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;
