@@ -24,3 +24,4 @@ mod staff;
 mod subscriptions;
 mod tenant;
 mod two_factor;
+mod webhooks;
