@@ -173,3 +173,26 @@ async fn registration_hands_out_the_secret_once_and_heartbeats_update_the_url() 
     let audit = format!("{:?}", audit_event::Entity::find().all(&app.services.db).await.unwrap());
     assert!(!audit.contains(&secret) && !audit.contains(&rotated.secret));
 }
+
+#[tokio::test]
+async fn an_open_alert_is_raised_once_per_dedupe_key_and_again_after_acknowledgement() {
+    use hub::domain::alerts::{acknowledge_by_key, raise, NewAlert};
+    let app = spawn_app().await;
+    let owner = app.setup_owner().await;
+    let me: Uuid = app.gql(ME, json!({}), Some(&owner)).await.data("me.id").as_str().unwrap().parse().unwrap();
+    let alert = |key: &str| NewAlert {
+        alert_type: "WEBHOOK_ENDPOINT_DISABLED",
+        severity: AlertSeverity::Warning,
+        customer_id: None,
+        subject: Some(("order", "x".into())),
+        message: "switched off".into(),
+        dedupe_key: Some(key.into()),
+    };
+    let db = &app.services.db;
+    assert!(raise(db, alert("k1")).await.unwrap().is_some());
+    assert!(raise(db, alert("k1")).await.unwrap().is_none(), "one open alert per key");
+    assert!(raise(db, alert("k2")).await.unwrap().is_some());
+    assert_eq!(acknowledge_by_key(db, "k1", me).await.unwrap(), 1);
+    assert!(raise(db, alert("k1")).await.unwrap().is_some(), "a new one once the old is acknowledged");
+    assert_eq!(alert::Entity::find().all(db).await.unwrap().len(), 3);
+}
