@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::{app, config::Config, demo, graphql, telemetry, Services};
+use crate::{app, config::Config, demo, graphql, jobs, telemetry, Services};
 
 #[derive(Parser)]
 #[command(name = "hub", version, about = "Hub: the control plane of a SaaS business")]
@@ -57,7 +57,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let listener = tokio::net::TcpListener::bind(bind).await?;
             tracing::info!(address = %listener.local_addr()?, "Hub is serving");
-            app::serve(services, listener, app::shutdown_signal()).await?;
+            let outbox = services.config.webhooks.worker.then(|| jobs::outbox::spawn(services.clone()));
+            let served = app::serve(services, listener, app::shutdown_signal()).await;
+            if let Some(outbox) = outbox {
+                outbox.stop().await;
+            }
+            served?;
         }
     }
     Ok(())

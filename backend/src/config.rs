@@ -56,6 +56,7 @@ pub struct Config {
     pub log: LogConfig,
     pub provisioning: ProvisioningConfig,
     pub stripe: StripeConfig,
+    pub webhooks: WebhooksConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -154,6 +155,42 @@ impl Default for StripeConfig {
     }
 }
 
+/// The outbound webhook outbox (tenant Safety Wrappers, spec 001 §8.2).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct WebhooksConfig {
+    /// Run the delivery worker in this process (`hub serve`). Every replica may
+    /// run one: a delivery is leased to one worker at a time.
+    pub worker: bool,
+    /// How often the worker looks for due deliveries when nothing woke it, in ms.
+    pub poll_interval_ms: u64,
+    /// Attempts per delivery before it is FAILED.
+    pub max_attempts: u32,
+    /// The first retry delay, in ms; later ones grow from it (30 s, 2 m, 10 m,
+    /// 30 m, 1 h, 2 h, 4 h, 8 h, 8 h with the default), each ±20 % jitter.
+    pub base_backoff_ms: u64,
+    /// Disable an endpoint after this many deliveries in a row were FAILED.
+    pub auto_disable_after: u32,
+    /// Deliveries claimed and sent at once by one worker.
+    pub batch_size: u32,
+    /// How long a claimed delivery stays leased to its worker, in seconds;
+    /// longer than one HTTP attempt (15 s), so a lease outlives its send.
+    pub lease_secs: u64,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        Self {
+            worker: true,
+            poll_interval_ms: 5_000,
+            max_attempts: 10,
+            base_backoff_ms: 30_000,
+            auto_disable_after: 5,
+            batch_size: 16,
+            lease_secs: 60,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -176,6 +213,7 @@ impl Default for Config {
             log: LogConfig { format: "text".into(), filter: "info,sqlx=warn,sea_orm=warn".into() },
             provisioning: ProvisioningConfig::default(),
             stripe: StripeConfig::default(),
+            webhooks: WebhooksConfig::default(),
         }
     }
 }

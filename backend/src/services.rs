@@ -24,6 +24,8 @@ pub struct Services {
     pub http: reqwest::Client,
     /// The Stripe API client (unconfigured without `stripe.secret_key`).
     pub stripe: StripeApi,
+    /// Wakes this replica's webhook worker after a commit that enqueued a delivery.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Services {
@@ -42,6 +44,9 @@ impl Services {
             .connect_timeout(std::time::Duration::from_secs(5))
             .timeout(std::time::Duration::from_secs(15))
             .user_agent(concat!("hub/", env!("CARGO_PKG_VERSION")))
+            // A signed request is bound to its URL, and a webhook answered with a
+            // redirect counts as failed (Standard Webhooks): never follow one.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("the TLS backend initialises");
         // `start` has checked the Stripe settings; here a bad one leaves Stripe unconfigured.
@@ -49,6 +54,15 @@ impl Services {
             tracing::error!(error = %err, "Stripe is unusable with these settings");
             StripeApi::new(&Default::default()).expect("an unconfigured client always builds")
         });
-        Self { db, config: Arc::new(config), master_key: Arc::new(master_key), jwt, events: EventBus::default(), http, stripe }
+        Self {
+            db,
+            config: Arc::new(config),
+            master_key: Arc::new(master_key),
+            jwt,
+            events: EventBus::default(),
+            http,
+            stripe,
+            outbox_wake: Arc::default(),
+        }
     }
 }

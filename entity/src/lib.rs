@@ -2,6 +2,7 @@
 //! Behaviour lives in `backend/src/domain`; these types stay plain data.
 
 pub mod agent_config;
+pub mod alert;
 pub mod api_token;
 pub mod audit_event;
 pub mod backup_code;
@@ -39,8 +40,13 @@ pub mod tenant_heartbeat;
 pub mod token_usage_bucket;
 pub mod types;
 pub mod user;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
+pub mod webhook_types;
 
 pub use control_types::*;
 pub use site_types::{LicenseStatus, SiteStatus};
 pub use stripe_types::*;
 pub use types::{AccountKind, StaffRole};
+pub use webhook_types::{AlertSeverity, WebhookDeliveryStatus, WebhookEvent};

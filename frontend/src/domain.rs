@@ -85,6 +85,23 @@ graphql_enum!(
 );
 
 graphql_enum!(
+    /// What a webhook tells a tenant's Safety Wrapper about.
+    WebhookEventType {
+        ConfigUpdated = "CONFIG_UPDATED" / "Config updated",
+        ApprovalResponded = "APPROVAL_RESPONDED" / "Approval decided",
+        CommandQueued = "COMMAND_QUEUED" / "Remote command",
+    }
+);
+
+graphql_enum!(
+    WebhookDeliveryStatus {
+        Pending = "PENDING" / "Pending",
+        Delivered = "DELIVERED" / "Delivered",
+        Failed = "FAILED" / "Failed",
+    }
+);
+
+graphql_enum!(
     SubscriptionStatus {
         Active = "ACTIVE" / "Active",
         Trialing = "TRIALING" / "Trialing",

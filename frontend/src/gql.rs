@@ -22,7 +22,7 @@ pub type JSON = serde_json::Value;
 // Enums shared by all operations instead of one generated copy each.
 pub use crate::domain::{
     AutomationMode, CustomerStatus, HeartbeatState, OrderStatus, PlanCode, ProvisioningJobStatus, ProvisioningLogLevel, RemoteCommandKind,
-    RemoteCommandStatus, SiteStatus, SubscriptionStatus, SyncDirection,
+    RemoteCommandStatus, SiteStatus, SubscriptionStatus, SyncDirection, WebhookDeliveryStatus, WebhookEventType,
 };
 pub use crate::model::{AccountKind, StaffRole};
 
@@ -39,7 +39,7 @@ macro_rules! operation {
             extern_enums(
                 "StaffRole", "AccountKind", "AutomationMode", "CustomerStatus", "OrderStatus", "PlanCode",
                 "ProvisioningJobStatus", "ProvisioningLogLevel", "RemoteCommandKind", "RemoteCommandStatus",
-                "SubscriptionStatus", "SiteStatus", "HeartbeatState", "SyncDirection"
+                "SubscriptionStatus", "SiteStatus", "HeartbeatState", "SyncDirection", "WebhookDeliveryStatus", "WebhookEventType"
             )
         )]
         pub struct $name;
@@ -84,6 +84,10 @@ operation!(StartCheckout, "graphql/start_checkout.graphql");
 operation!(OpenBillingPortal, "graphql/open_billing_portal.graphql");
 operation!(RemoteCommands, "graphql/remote_commands.graphql");
 operation!(QueueRemoteCommand, "graphql/queue_remote_command.graphql");
+operation!(IssueRegistrationToken, "graphql/issue_registration_token.graphql");
+operation!(WebhookDeliveries, "graphql/webhook_deliveries.graphql");
+operation!(RedeliverWebhook, "graphql/redeliver_webhook.graphql");
+operation!(EnableWebhookEndpoint, "graphql/enable_webhook_endpoint.graphql");
 operation!(OrderAgents, "graphql/order_agents.graphql");
 operation!(AgentTemplates, "graphql/agent_templates.graphql");
 operation!(DeployAgent, "graphql/deploy_agent.graphql");

@@ -8,6 +8,7 @@ mod m20261122_000002_control_plane;
 mod m20261122_000003_tenant_hosts;
 mod m20261122_000004_bridge;
 mod m20261122_000005_sites;
+mod m20261122_000006_webhooks;
 mod m20261122_000007_stripe;
 
 /// Runs every migration in order; `hub serve` and `hub migrate` call it at start.
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_tenant_hosts::Migration),
             Box::new(m20261122_000004_bridge::Migration),
             Box::new(m20261122_000005_sites::Migration),
+            Box::new(m20261122_000006_webhooks::Migration),
             Box::new(m20261122_000007_stripe::Migration),
         ]
     }

@@ -4,6 +4,7 @@
 //! [`Services`]: crate::Services
 
 pub mod agents;
+pub mod alerts;
 pub mod approvals;
 pub mod audit;
 pub mod audit_log;
@@ -17,3 +18,4 @@ pub mod projects;
 pub mod settings;
 pub mod sites;
 pub mod tenants;
+pub mod webhooks;

@@ -23,6 +23,7 @@ pub mod subscription;
 pub mod transport;
 pub mod two_factor;
 pub mod types;
+pub mod webhooks;
 
 use async_graphql::{MergedObject, SDLExportOptions, Schema};
 
@@ -41,6 +42,7 @@ pub struct Query(
     settings::SettingsQuery,
     projects::ProjectQuery,
     sites::SiteQuery,
+    webhooks::WebhookQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -58,6 +60,7 @@ pub struct Mutation(
     projects::ProjectMutation,
     payments::PaymentsMutation,
     sites::SiteMutation,
+    webhooks::WebhookMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;

@@ -1,5 +1,7 @@
-//! Outbound integrations: the HTTP side of calls Hub makes to other systems.
-//! They know transports and wire formats, never rules; `domain/` calls them.
+//! Outbound integrations: the HTTP side of calls Hub makes to other systems
+//! (signed bridge calls, Stripe, signed webhooks). They know transports and wire
+//! formats, never rules, and touch no database; `domain/` decides and calls them.
 
 pub mod bridge;
 pub mod stripe;
+pub mod webhooks;

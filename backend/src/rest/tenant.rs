@@ -44,12 +44,19 @@ fn ok(data: Value) -> Json<Value> {
 #[serde(rename_all = "camelCase")]
 pub struct RegisterBody {
     registration_token: String,
+    /// Where the Safety Wrapper takes Hub's webhooks (spec 001 §8.2).
+    safety_wrapper_url: Option<String>,
 }
 
-/// `POST /api/v1/tenant/register`: a registration token for a hub key, once.
+/// `POST /api/v1/tenant/register`: a registration token for a hub key and a
+/// webhook signing secret, once.
 pub async fn register(State(services): State<Services>, Body(body): Body<RegisterBody>) -> Result<Json<Value>, AppError> {
-    let registered = tenants::register(&services, &body.registration_token).await?;
-    Ok(ok(json!({ "hubApiKey": registered.hub_api_key, "orderId": registered.order_id })))
+    let registered = tenants::register(&services, &body.registration_token, body.safety_wrapper_url.as_deref()).await?;
+    Ok(ok(json!({
+        "hubApiKey": registered.hub_api_key,
+        "orderId": registered.order_id,
+        "webhookSecret": registered.webhook_secret,
+    })))
 }
 
 fn command_json(command: &remote_command::Model) -> Value {

@@ -8,7 +8,7 @@
 use std::{fmt, time::Duration};
 
 use chrono::Utc;
-use entity::{order, stripe_customer, subscription, OrderStatus};
+use entity::{order, stripe_customer, subscription, webhook_delivery, OrderStatus};
 use hub::domain::{
     approvals::{self, ApprovalRequest},
     projects::sync_log,
@@ -80,6 +80,8 @@ struct Fixture {
     agent: Uuid,
     /// PENDING; nobody decides it.
     approval: Uuid,
+    /// A webhook delivery of `order` (its server registered a URL; nothing sends).
+    delivery: Uuid,
     plan: Uuid,
     plan_name: String,
     /// On `matrix-project`, whose child (a fake one) provisions every site.
@@ -330,6 +332,25 @@ static MATRIX: &[Row] = &[
         vars: |_, c| json!({ "u": c.fresh }),
         expect: [A, A, A, F, F, F, U] },
 
+    // Webhook deliveries and the endpoint are read with the order (a customer
+    // their own); redelivering and re-enabling are order management.
+    Row { name: "webhookDeliveries", field: "webhookDeliveries", fresh: Fresh::Nothing,
+        query: "query($o: UUID!) { webhookDeliveries(orderId: $o, first: 5) { totalCount edges { node { id attemptLog { attempt } } } } }",
+        vars: |f, _| json!({ "o": f.order }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "webhookEndpoint", field: "webhookEndpoint", fresh: Fresh::Nothing,
+        query: "query($o: UUID!) { webhookEndpoint(orderId: $o) { url enabled } }",
+        vars: |f, _| json!({ "o": f.order }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "redeliverWebhook", field: "redeliverWebhook", fresh: Fresh::Nothing,
+        query: "mutation($id: UUID!) { redeliverWebhook(deliveryId: $id) { id status } }",
+        vars: |f, _| json!({ "id": f.delivery }),
+        expect: [A, A, A, F, F, F, U] },
+    Row { name: "enableWebhookEndpoint", field: "enableWebhookEndpoint", fresh: Fresh::Nothing,
+        query: "mutation($o: UUID!) { enableWebhookEndpoint(orderId: $o) { enabled } }",
+        vars: |f, _| json!({ "o": f.order }),
+        expect: [A, A, A, F, F, F, U] },
+
     // Settings and the audit log: ADMIN and above.
     Row { name: "settings", field: "settings", fresh: Fresh::Nothing,
         query: "query { settings { key } }",
@@ -459,6 +480,7 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
         .await
         .data("provisionOrder.id");
     assert_eq!(settled(&app, order).await, OrderStatus::Fulfilled);
+    crate::webhooks::register(&app, &owner, order, Some("http://127.0.0.1:9")).await;
     app.gql("mutation($o: UUID!) { queueRemoteCommand(orderId: $o, command: RELOAD_CONFIG) { id } }", json!({ "o": order }), Some(&owner))
         .await
         .data("queueRemoteCommand.id");
@@ -479,7 +501,8 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
         error: None,
     };
     sync_log::record_inbound(&app.services, call).await.unwrap();
-    let fixture = Fixture { customer_a, order, agent, approval, plan, plan_name, license, site };
+    let delivery = webhook_delivery::Entity::find().one(&app.services.db).await.unwrap().expect("the queued command's delivery").id;
+    let fixture = Fixture { customer_a, order, agent, approval, delivery, plan, plan_name, license, site };
 
     let tokens: [Option<&str>; 7] = [Some(&owner), Some(&admin), Some(&manager), Some(&support), Some(&a_token), Some(&b_token), None];
     let mut n = 0;

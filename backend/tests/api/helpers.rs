@@ -24,7 +24,9 @@ pub struct TestApp {
     pub statements: Arc<AtomicUsize>,
     pub client: reqwest::Client,
     pub services: Services,
-    _dir: tempfile::TempDir,
+    /// The webhook outbox worker, when the test turned `webhooks.worker` on.
+    worker: Option<hub::jobs::outbox::Worker>,
+    dir: tempfile::TempDir,
     _shutdown: oneshot::Sender<()>,
 }
 
@@ -60,7 +62,9 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
-/// Starts the app with a fresh database; `tweak` adjusts the config first.
+/// Starts the app with a fresh database; `tweak` adjusts the config first. The
+/// webhook outbox worker is off unless `tweak` turns it on (its polling would
+/// add statements to tests that count them).
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let spa = dir.path().join("dist");
@@ -73,8 +77,13 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     config.spa_dir = spa;
     config.master_key = Some(hub::config::SecretString::new(STANDARD.encode([7u8; 32])));
     config.database_url = hub::config::SecretString::new(database_url(dir.path()).await);
+    config.webhooks.worker = false;
     tweak(&mut config);
+    start(config, dir).await
+}
 
+/// Serves `config` (whose database and data folder live in `dir`).
+async fn start(config: Config, dir: tempfile::TempDir) -> TestApp {
     let mut services = Services::start(config).await.expect("services start");
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
@@ -92,8 +101,9 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         .await
         .expect("server runs");
     });
+    let worker = services.config.webhooks.worker.then(|| hub::jobs::outbox::spawn(services.clone()));
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    TestApp { addr, statements, client, services, _dir: dir, _shutdown: tx }
+    TestApp { addr, statements, client, services, worker, dir, _shutdown: tx }
 }
 
 async fn database_url(dir: &std::path::Path) -> String {
@@ -111,6 +121,19 @@ async fn database_url(dir: &std::path::Path) -> String {
 }
 
 impl TestApp {
+    /// Stops this Hub (server and worker; the worker finishes its batch) and
+    /// starts a new one on the same database and data folder, as after a restart.
+    pub async fn restart(self) -> TestApp {
+        let TestApp { services, worker, dir, _shutdown, .. } = self;
+        drop(_shutdown);
+        if let Some(worker) = worker {
+            worker.stop().await;
+        }
+        let config = (*services.config).clone();
+        services.db.close().await.ok();
+        start(config, dir).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

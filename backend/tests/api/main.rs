@@ -32,3 +32,4 @@ mod stripe_webhook;
 mod subscriptions;
 mod tenant;
 mod two_factor;
+mod webhooks;

@@ -17,7 +17,7 @@ use crate::{
         capability::{ManageAgents, TuneAgents},
         Cap, Permission, RequestMeta,
     },
-    domain::audit,
+    domain::{audit, webhooks},
     error::{is_unique_violation, AppError, FieldError},
     Services,
 };
@@ -102,7 +102,9 @@ pub async fn deploy(
             .details(json!({ "orderId": order_id, "agentId": agent.agent_id, "role": agent.role })),
     )
     .await?;
+    webhooks::enqueue_config_update(&txn, order_id, vec![format!("agents.{}", agent.agent_id)]).await?;
     txn.commit().await?;
+    webhooks::wake(services);
     Ok(agent)
 }
 
@@ -190,7 +192,10 @@ async fn apply<P: Permission>(
             .details(json!({ "orderId": order_id, "agentId": updated.agent_id, "fields": changed })),
     )
     .await?;
+    let fields = changed.iter().map(|field| format!("agents.{}.{field}", updated.agent_id)).collect();
+    webhooks::enqueue_config_update(&txn, order_id, fields).await?;
     txn.commit().await?;
+    webhooks::wake(services);
     Ok(updated)
 }
 
@@ -223,6 +228,8 @@ pub async fn remove(services: &Services, cap: &Cap<ManageAgents>, id: Uuid, meta
             .details(json!({ "orderId": agent.order_id, "agentId": agent.agent_id })),
     )
     .await?;
+    webhooks::enqueue_config_update(&txn, agent.order_id, vec![format!("agents.{}", agent.agent_id)]).await?;
     txn.commit().await?;
+    webhooks::wake(services);
     Ok(agent)
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::orders_of;
 use crate::{
     auth::{capability::DecideApprovals, Cap, RequestMeta},
-    domain::audit,
+    domain::{audit, webhooks},
     error::AppError,
     Services,
 };
@@ -80,7 +80,9 @@ pub async fn decide(
     )
     .await?;
     let decided = command_approval::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::NotFound("no such approval".into()))?;
+    webhooks::enqueue(&txn, decided.order_id, webhooks::Event::approval_responded(&decided, cap.principal())).await?;
     txn.commit().await?;
+    webhooks::wake(services);
     Ok(decided)
 }
 

@@ -1,5 +1,6 @@
 //! Remote commands: staff (SUPPORT and above) queue them for an order's server;
-//! the server's heartbeat collects them, each exactly once.
+//! the server's heartbeat collects them, each exactly once, unless a webhook
+//! delivered it first (see `domain/webhooks`).
 
 use chrono::Utc;
 use entity::{remote_command, OrderStatus, RemoteCommandKind, RemoteCommandStatus};
@@ -19,6 +20,7 @@ use crate::{
     domain::{
         audit,
         page::{Page, PageRequest},
+        webhooks,
     },
     error::AppError,
     Services,
@@ -65,7 +67,9 @@ pub async fn queue(
     let details = json!({ "orderId": order_id, "command": command, "args": queued.args });
     let entry = audit::Entry::new(Some(cap.user_id()), "remote_command.queued", meta).target("remote_command", queued.id).details(details);
     audit::record(&txn, entry).await?;
+    webhooks::enqueue(&txn, order_id, webhooks::Event::command_queued(&queued)).await?;
     txn.commit().await?;
+    webhooks::wake(services);
     Ok(queued)
 }
 

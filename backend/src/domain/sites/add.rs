@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use entity::{license, licensed_site, LicenseStatus, SiteStatus};
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -93,7 +93,7 @@ pub async fn add(
         return Err(refused);
     }
     let now = Utc::now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     // The seat comes first: of two racing adds for the last seat exactly one wins.
     if !take_seat(&txn, license.id).await? {
         return Err(AppError::Conflict("the licence takes no more sites; reload it".into()));
@@ -146,7 +146,7 @@ pub async fn retry(services: &Services, cap: &Cap<ManageLicenses>, site_id: Uuid
     let retryable = Condition::any()
         .add(Column::Status.eq(SiteStatus::Failed))
         .add(Condition::all().add(Column::Status.eq(SiteStatus::Pending)).add(Column::UpdatedAt.lt(stale)));
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     // The claim comes first: of two racing retries exactly one calls the child.
     let claimed = licensed_site::Entity::update_many()
         .col_expr(Column::Status, Expr::value(SiteStatus::Pending))

@@ -6,10 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{customer, license, project, LicenseStatus};
-use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -131,7 +128,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let license = row.insert(&txn).await?;
     let details = json!({ "customerId": license.customer_id, "project": input.project_slug.trim(), "plan": license.plan, "maxSites": license.max_sites });
     audit::record(&txn, audit::Entry::new(Some(cap.user_id()), "license.created", meta).target("license", license.id).details(details))
@@ -149,7 +146,7 @@ pub async fn set_status(
     status: LicenseStatus,
     meta: &RequestMeta,
 ) -> Result<LicenseView, AppError> {
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let updated = license::Entity::update_many()
         .col_expr(license::Column::Status, Expr::value(status))
         .col_expr(license::Column::UpdatedAt, Expr::value(Utc::now()))

@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use entity::{license, licensed_site, project, SiteStatus};
-use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
 use crate::{
@@ -80,7 +80,7 @@ async fn record(services: &Services, site: &licensed_site::Model, outcome: &Resu
             ("site.provisioning_failed", json!({ "error": error, "attempt": site.attempts }))
         }
     };
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     if update.exec(&txn).await?.rows_affected == 1 {
         let meta = RequestMeta::default();
         audit::record(&txn, audit::Entry::new(None, action, &meta).target("site", site.id).details(details)).await?;

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{capability::ManageOrders, tokens, Cap, RequestMeta},
-    domain::{audit, orders::find_reachable},
+    domain::{audit, orders::find_reachable, webhooks::endpoints},
     error::AppError,
     Services,
 };
@@ -27,11 +27,14 @@ pub const REGISTRATION_PREFIX: &str = "hubreg_";
 /// The prefix of hub keys.
 pub const HUB_KEY_PREFIX: &str = "hk_";
 
-/// A freshly registered tenant: its hub key (shown once) and order.
+/// A freshly registered tenant: its hub key and webhook signing secret (both
+/// shown once) and its order.
 #[derive(Debug, Clone)]
 pub struct Registration {
     pub hub_api_key: String,
     pub order_id: Uuid,
+    /// `whsec_…`: signs the webhooks Hub sends to this server.
+    pub webhook_secret: String,
 }
 
 /// Mints a registration token for the order (MANAGER and above, not for a
@@ -77,11 +80,15 @@ pub async fn issue_registration_token(
     Ok(token)
 }
 
-/// Exchanges a registration token for a new hub key, once: one conditional
-/// `UPDATE … RETURNING` clears the token and replaces (revokes) any earlier key.
-/// An unknown, used or expired token is `UNAUTHORIZED`.
-pub async fn register(services: &Services, registration_token: &str) -> Result<Registration, AppError> {
+/// Exchanges a registration token for a new hub key and webhook signing
+/// secret, once: one conditional `UPDATE … RETURNING` clears the token and
+/// replaces (revokes) any earlier key, and the same transaction rotates the
+/// signing secret and records the Safety Wrapper's URL when one is given. An
+/// unknown, used or expired token is `UNAUTHORIZED`; a bad URL is refused
+/// before the token is spent.
+pub async fn register(services: &Services, registration_token: &str, safety_wrapper_url: Option<&str>) -> Result<Registration, AppError> {
     let rejected = || AppError::Unauthorized("invalid or used registration token".into());
+    let url = safety_wrapper_url.map(|u| endpoints::parse_url("safetyWrapperUrl", u)).transpose()?;
     if !registration_token.starts_with(REGISTRATION_PREFIX) {
         return Err(rejected());
     }
@@ -97,9 +104,12 @@ pub async fn register(services: &Services, registration_token: &str) -> Result<R
         .filter(Column::RegistrationExpiresAt.gt(now))
         .into_query();
     update.returning_all();
-    let row = services.db.query_one(&update).await?.ok_or_else(rejected)?;
+    let txn = crate::db::begin_write(&services.db).await?;
+    let row = txn.query_one(&update).await?.ok_or_else(rejected)?;
     let updated = tenant_credential::Model::from_query_result(&row, "")?;
-    Ok(Registration { hub_api_key, order_id: updated.order_id })
+    let webhook_secret = endpoints::issue_secret(&txn, &services.master_key, updated.order_id, url).await?;
+    txn.commit().await?;
+    Ok(Registration { hub_api_key, order_id: updated.order_id, webhook_secret })
 }
 
 /// The order a hub key belongs to; an unknown or revoked key is `UNAUTHORIZED`.

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::{
-    domain::orders::remote_commands,
+    domain::{orders::remote_commands, webhooks::endpoints},
     error::{AppError, FieldError},
     Services,
 };
@@ -28,6 +28,8 @@ pub struct Heartbeat {
     pub resources: Option<Value>,
     pub token_usage: Option<Value>,
     pub backup_status: Option<Value>,
+    /// Where the Safety Wrapper takes webhooks now (spec 001 §8.2); recorded when it changes.
+    pub safety_wrapper_url: Option<String>,
 }
 
 /// What the tenant learns from a heartbeat.
@@ -69,7 +71,8 @@ fn check_version(field: &str, value: &Option<String>, errors: &mut Vec<FieldErro
 }
 
 impl Heartbeat {
-    fn check(&self) -> Result<(), AppError> {
+    /// Checks every field; answers the normalised Safety Wrapper URL, if sent.
+    fn check(&self) -> Result<Option<String>, AppError> {
         let mut errors = Vec::new();
         check_word("status", &self.status, &mut errors);
         if self.config_version < 0 {
@@ -81,7 +84,10 @@ impl Heartbeat {
         check_object("resources", &self.resources, &mut errors);
         check_object("tokenUsage", &self.token_usage, &mut errors);
         check_object("backupStatus", &self.backup_status, &mut errors);
-        AppError::check_fields(errors)
+        let url =
+            self.safety_wrapper_url.as_deref().and_then(|u| endpoints::parse_url("safetyWrapperUrl", u).map_err(|e| errors.push(e)).ok());
+        AppError::check_fields(errors)?;
+        Ok(url)
     }
 
     fn snapshot(&self) -> Value {
@@ -104,7 +110,7 @@ impl Heartbeat {
 /// Stores the heartbeat as the order's latest, then hands over the queued
 /// commands and the decided, undelivered approvals (each exactly once).
 pub async fn record(services: &Services, order_id: Uuid, heartbeat: Heartbeat) -> Result<HeartbeatReply, AppError> {
-    heartbeat.check()?;
+    let url = heartbeat.check()?;
     let order = order::Entity::find_by_id(order_id).one(&services.db).await?;
     let order = order.ok_or_else(|| AppError::NotFound("no such order".into()))?;
     let row = tenant_heartbeat::ActiveModel {
@@ -123,6 +129,9 @@ pub async fn record(services: &Services, order_id: Uuid, heartbeat: Heartbeat) -
         )
         .exec_without_returning(&services.db)
         .await?;
+    if let Some(url) = url {
+        endpoints::report_url(&services.db, order_id, &url).await?;
+    }
     let pending_commands = remote_commands::take_pending(services, order_id).await?;
     let pending_approvals = take_decided_approvals(services, order_id).await?;
     Ok(HeartbeatReply {

@@ -1,5 +1,6 @@
 //! /orders/:id: every field of an order, its agents, provisioning log and
-//! jobs; staff also see remote commands, and MANAGER and above the actions.
+//! jobs; staff also see remote commands and webhooks, and MANAGER and above
+//! the actions and the server registration token.
 //!
 //! While the order is PROVISIONING the page polls once a second: new log
 //! lines are appended and, when the status changes, the order reloads.
@@ -8,6 +9,8 @@
 use super::actions::OrderActions;
 use super::commands::RemoteCommandsSection;
 use super::log::{ProvisioningJobsSection, ProvisioningLogSection};
+use super::registration::RegistrationTokenSection;
+use super::webhooks::WebhooksSection;
 use crate::auth::use_auth;
 use crate::components::guard::is_staff;
 use crate::components::list::{when, LoadError, StatusBadge};
@@ -77,6 +80,7 @@ fn OrderBody(order: Order, plan: Option<String>, reload: impl Fn() + Copy + Send
         <OrderFacts order=order.clone() plan staff=staff.get_untracked()/>
         <Show when=move || manager.get()>
             <OrderActions id=order.id.clone() status=order.status mode=order.automation_mode on_changed=reload/>
+            <RegistrationTokenSection order_id=order.id.clone()/>
         </Show>
         <section class="card" aria-labelledby="agents-title" data-testid="order-agents">
             <h2 id="agents-title">"Agents"</h2>
@@ -102,6 +106,7 @@ fn OrderBody(order: Order, plan: Option<String>, reload: impl Fn() + Copy + Send
         <Show when=move || staff.get()>
             <ProvisioningJobsSection order_id=id.clone()/>
             <RemoteCommandsSection order_id=id.clone()/>
+            <WebhooksSection order_id=id.clone() manager=manager.get_untracked()/>
         </Show>
     }
 }

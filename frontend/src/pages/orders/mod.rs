@@ -7,6 +7,8 @@ mod commands;
 mod create;
 pub mod detail;
 mod log;
+mod registration;
+mod webhooks;
 
 use crate::auth::use_auth;
 use crate::components::guard::is_staff;

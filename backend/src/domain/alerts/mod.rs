@@ -1,0 +1,71 @@
+//! Alerts: conditions somebody should look at, raised by the rules that notice
+//! them. An open (unacknowledged) alert is unique per dedupe key, so a condition
+//! that persists raises one alert, not one per occurrence. Listing, acknowledging
+//! and pushing alerts live come with the alerts work; this is the raising side.
+
+use chrono::Utc;
+use entity::{alert, AlertSeverity};
+use sea_orm::{
+    sea_query::{Expr, OnConflict},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+/// The alert raised when a tenant's webhook endpoint is switched off.
+pub const WEBHOOK_ENDPOINT_DISABLED: &str = "WEBHOOK_ENDPOINT_DISABLED";
+
+/// An alert to raise.
+#[derive(Debug, Clone)]
+pub struct NewAlert {
+    pub alert_type: &'static str,
+    pub severity: AlertSeverity,
+    pub customer_id: Option<Uuid>,
+    /// What it is about, e.g. `("order", id)`.
+    pub subject: Option<(&'static str, String)>,
+    pub message: String,
+    /// While an alert with this key is open, raising another is a no-op.
+    pub dedupe_key: Option<String>,
+}
+
+/// Raises the alert on `conn` (in the caller's transaction where there is one);
+/// answers the new row, or `None` when an open alert with the same dedupe key
+/// already exists. One `INSERT … ON CONFLICT DO NOTHING`, so racing raisers
+/// still leave one open alert.
+pub async fn raise<C: ConnectionTrait>(conn: &C, new: NewAlert) -> Result<Option<alert::Model>, AppError> {
+    let (subject_type, subject_id) = match new.subject {
+        Some((kind, id)) => (Some(kind.to_owned()), Some(id)),
+        None => (None, None),
+    };
+    let row = alert::Model {
+        id: Uuid::new_v4(),
+        alert_type: new.alert_type.to_owned(),
+        severity: new.severity,
+        customer_id: new.customer_id,
+        subject_type,
+        subject_id,
+        message: new.message,
+        dedupe_key: new.dedupe_key,
+        created_at: Utc::now(),
+        acknowledged_by: None,
+        acknowledged_at: None,
+    };
+    let active: alert::ActiveModel = row.clone().into();
+    let inserted =
+        alert::Entity::insert(active).on_conflict(OnConflict::new().do_nothing().to_owned()).exec_without_returning(conn).await?;
+    Ok((inserted == 1).then_some(row))
+}
+
+/// Acknowledges the open alert with `dedupe_key`, if any, as `by` (for example
+/// when the person who re-enables a disabled endpoint has dealt with it).
+pub async fn acknowledge_by_key<C: ConnectionTrait>(conn: &C, dedupe_key: &str, by: Uuid) -> Result<u64, AppError> {
+    let updated = alert::Entity::update_many()
+        .col_expr(alert::Column::AcknowledgedBy, Expr::value(by))
+        .col_expr(alert::Column::AcknowledgedAt, Expr::value(Utc::now()))
+        .filter(alert::Column::DedupeKey.eq(dedupe_key))
+        .filter(alert::Column::AcknowledgedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected)
+}

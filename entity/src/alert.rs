@@ -1,0 +1,32 @@
+//! `alerts`: things staff (and, for their own, customers) should look at. An open
+//! alert (not yet acknowledged) is unique per `dedupe_key`, so a condition that
+//! keeps recurring raises one alert until somebody acknowledges it.
+
+use sea_orm::entity::prelude::*;
+
+use crate::webhook_types::AlertSeverity;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "alerts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// What kind of alert, e.g. `WEBHOOK_ENDPOINT_DISABLED`.
+    #[sea_orm(column_name = "type")]
+    pub alert_type: String,
+    pub severity: AlertSeverity,
+    /// The customer it concerns (who may then see it), if any.
+    pub customer_id: Option<Uuid>,
+    pub subject_type: Option<String>,
+    pub subject_id: Option<String>,
+    pub message: String,
+    pub dedupe_key: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub acknowledged_by: Option<Uuid>,
+    pub acknowledged_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
