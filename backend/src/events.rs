@@ -15,9 +15,19 @@ pub struct SecurityEvent {
     pub at: DateTime<Utc>,
 }
 
+/// An alert was raised and committed. Carries only what routing needs;
+/// subscribers load the row and check that their viewer may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertEvent {
+    pub alert_id: Uuid,
+    /// The customer it concerns; `None` for staff-only alerts.
+    pub customer_id: Option<Uuid>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Event {
     Security(SecurityEvent),
+    Alert(AlertEvent),
 }
 
 #[derive(Clone)]

@@ -11,7 +11,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::error::AppError;
+use crate::{
+    error::AppError,
+    events::{AlertEvent, Event},
+    Services,
+};
 
 /// The alert raised when a tenant's webhook endpoint is switched off.
 pub const WEBHOOK_ENDPOINT_DISABLED: &str = "WEBHOOK_ENDPOINT_DISABLED";
@@ -68,4 +72,12 @@ pub async fn acknowledge_by_key<C: ConnectionTrait>(conn: &C, dedupe_key: &str, 
         .exec(conn)
         .await?;
     Ok(updated.rows_affected)
+}
+
+/// Tells live viewers about alerts `raise` returned, once their transaction has
+/// committed (never before: a rolled-back alert must not be seen).
+pub fn announce<'a>(services: &Services, raised: impl IntoIterator<Item = &'a alert::Model>) {
+    for alert in raised {
+        services.events.publish(Event::Alert(AlertEvent { alert_id: alert.id, customer_id: alert.customer_id }));
+    }
 }
