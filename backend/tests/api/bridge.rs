@@ -40,8 +40,12 @@ fn now() -> i64 {
 }
 
 fn sign(secret: &str, timestamp: i64, path: &str, body: &str) -> String {
+    sign_as(secret, timestamp, "POST", path, body)
+}
+
+fn sign_as(secret: &str, timestamp: i64, method: &str, path: &str, body: &str) -> String {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{timestamp}.POST.{}.{body}", path.trim_start_matches('/')).as_bytes());
+    mac.update(format!("{timestamp}.{method}.{}.{body}", path.trim_start_matches('/')).as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
@@ -141,12 +145,19 @@ async fn each_refusal_is_401_in_the_envelope_and_logged() {
     let ts = now();
     let good = sign(&child.secret, ts, HEARTBEAT, &body);
     let old = now() - 301;
+    // Well past the 300 s, so the moment the request takes cannot bring it back inside.
+    let ahead = now() + 330;
     let ts_s = ts.to_string();
-    let cases: [(&str, [&str; 4]); 4] = [
+    let tampered = sign(&child.secret, ts, HEARTBEAT, &body.replace("shopcore-node-01", "shopcore-node-02"));
+    let cases: [(&str, [&str; 4]); 8] = [
         ("unknown project", ["no-such-project", &child.key, &ts_s, &good]),
         ("wrong key", [&child.slug, "pk_wrong", &ts_s, &good]),
-        ("bad signature", [&child.slug, &child.key, &ts_s, &sign("not-the-secret", ts, HEARTBEAT, &body)]),
+        ("wrong secret", [&child.slug, &child.key, &ts_s, &sign("not-the-secret", ts, HEARTBEAT, &body)]),
+        ("tampered body", [&child.slug, &child.key, &ts_s, &tampered]),
+        ("signed for another path", [&child.slug, &child.key, &ts_s, &sign(&child.secret, ts, SITE_STATS, &body)]),
+        ("signed for another method", [&child.slug, &child.key, &ts_s, &sign_as(&child.secret, ts, "GET", HEARTBEAT, &body)]),
         ("old timestamp", [&child.slug, &child.key, &old.to_string(), &sign(&child.secret, old, HEARTBEAT, &body)]),
+        ("future timestamp", [&child.slug, &child.key, &ahead.to_string(), &sign(&child.secret, ahead, HEARTBEAT, &body)]),
     ];
     let mut messages = Vec::new();
     for (name, headers) in cases {
@@ -158,6 +169,8 @@ async fn each_refusal_is_401_in_the_envelope_and_logged() {
     }
     assert_eq!(messages[0], messages[1], "an unknown slug and a wrong key read the same, so slugs cannot be probed");
     assert_ne!(messages[2], messages[0], "with the right key the cause is named");
+    let stored = project::Entity::find().filter(project::Column::Slug.eq(&child.slug)).one(&app.services.db).await.unwrap().unwrap();
+    assert!(stored.last_heartbeat_at.is_none(), "no refused heartbeat was stored");
     let headers = [child.slug.as_str(), &child.key, &ts_s, &good];
     assert_eq!(send_raw(&app, HEARTBEAT, headers, &body).await.0, StatusCode::OK);
     let (status, answer) = send_raw(&app, HEARTBEAT, headers, &body).await;
@@ -170,13 +183,13 @@ async fn each_refusal_is_401_in_the_envelope_and_logged() {
             Some(&owner),
         )
         .await;
-    assert_eq!(logs.data("syncLogs.totalCount"), 6);
+    assert_eq!(logs.data("syncLogs.totalCount"), 10, "8 refusals, the accepted call and its replay");
     let nodes: Vec<&Value> = logs.data("syncLogs.edges").as_array().unwrap().iter().map(|e| &e["node"]).collect();
     assert_eq!(nodes[0]["status"], 401, "newest first: the replay");
     assert_eq!(nodes[1]["status"], 200);
     assert!(nodes[1]["errorCode"].is_null());
     assert!(nodes.iter().all(|n| n["direction"] == "INBOUND" && n["endpoint"] == HEARTBEAT));
-    assert_eq!(nodes.iter().filter(|n| n["errorCode"] == "UNAUTHORIZED").count(), 5);
+    assert_eq!(nodes.iter().filter(|n| n["errorCode"] == "UNAUTHORIZED").count(), 9);
     assert!(nodes.iter().any(|n| n["projectSlug"] == "no-such-project"), "the slug is logged as sent");
     let mine = app.gql("query { syncLogs(first: 20, project: \"no-such-project\") { totalCount } }", json!({}), Some(&owner)).await;
     assert_eq!(mine.data("syncLogs.totalCount"), 1);
