@@ -21,7 +21,7 @@ use crate::{
         capability::{ManageOrders, ReadOrders},
         Actor, RequestMeta,
     },
-    domain::{orders, page::PageRequest},
+    domain::orders,
     error::AppError,
     Services,
 };
@@ -90,10 +90,7 @@ pub async fn create(
 /// provisioning log lines, for a progress page.
 pub async fn get(State(services): State<Services>, caller: ApiCaller, Path(id): Path<Uuid>) -> Result<Json<Value>, AppError> {
     let cap = caller.actor.grant::<ReadOrders>()?;
-    let found = orders::get(&services, &cap, id).await?;
-    let total = orders::read::log_lines(&services, &cap, id, PageRequest::new(0, 1)).await?.total;
-    let newest = PageRequest::new(total.saturating_sub(PROGRESS_LINES), PROGRESS_LINES);
-    let lines = orders::read::log_lines(&services, &cap, id, newest).await?.items;
+    let (found, lines) = orders::read::with_newest_log_lines(&services, &cap, id, PROGRESS_LINES).await?;
     Ok(Json(json!({ "success": true, "data": order_json(&found, Some(&lines)) })))
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use entity::{order, provisioning_job, provisioning_log, user, OrderStatus};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
-    ColumnTrait, Condition, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, EntityTrait, JoinType, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -105,17 +105,36 @@ pub async fn log_lines(
     page: PageRequest,
 ) -> Result<Page<provisioning_log::Model>, AppError> {
     find_reachable(&services.db, cap, order_id).await?;
+    let query = log_query(order_id, Order::Asc);
+    let total = query.clone().count(&services.db).await?;
+    let items = query.offset(page.offset).limit(page.limit).all(&services.db).await?;
+    Ok(Page { items, total })
+}
+
+/// The order (checked reachable) and its newest `count` log lines, oldest of
+/// them first: what a progress page shows, in two queries.
+pub async fn with_newest_log_lines(
+    services: &Services,
+    cap: &Cap<ReadOrders>,
+    order_id: Uuid,
+    count: u64,
+) -> Result<(order::Model, Vec<provisioning_log::Model>), AppError> {
+    let found = find_reachable(&services.db, cap, order_id).await?;
+    let mut lines = log_query(order_id, Order::Desc).limit(count).all(&services.db).await?;
+    lines.reverse();
+    Ok((found, lines))
+}
+
+/// An order's log lines in log order (run by run, line by line), or reversed.
+fn log_query(order_id: Uuid, direction: Order) -> sea_orm::Select<provisioning_log::Entity> {
     let jobs = provisioning_log::Entity::belongs_to(provisioning_job::Entity)
         .from(provisioning_log::Column::JobId)
         .to(provisioning_job::Column::Id)
         .into();
-    let query = provisioning_log::Entity::find()
+    provisioning_log::Entity::find()
         .join(JoinType::InnerJoin, jobs)
         .filter(provisioning_log::Column::OrderId.eq(order_id))
-        .order_by_asc(provisioning_job::Column::CreatedAt)
-        .order_by_asc(provisioning_job::Column::Id)
-        .order_by_asc(provisioning_log::Column::Seq);
-    let total = query.clone().count(&services.db).await?;
-    let items = query.offset(page.offset).limit(page.limit).all(&services.db).await?;
-    Ok(Page { items, total })
+        .order_by(provisioning_job::Column::CreatedAt, direction.clone())
+        .order_by(provisioning_job::Column::Id, direction.clone())
+        .order_by(provisioning_log::Column::Seq, direction)
 }
