@@ -2,6 +2,8 @@
 //! committed; subscribers (GraphQL subscriptions) filter by what their viewer may see.
 //! Crossing replicas (PostgreSQL LISTEN/NOTIFY) arrives with the live-alerts work.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -15,13 +17,11 @@ pub struct SecurityEvent {
     pub at: DateTime<Utc>,
 }
 
-/// An alert was raised and committed. Carries only what routing needs;
-/// subscribers load the row and check that their viewer may see it.
+/// An alert was raised and committed. Carries the whole row, so a thousand
+/// subscribers need no thousand reads; each checks its viewer may see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertEvent {
-    pub alert_id: Uuid,
-    /// The customer it concerns; `None` for staff-only alerts.
-    pub customer_id: Option<Uuid>,
+    pub alert: Arc<entity::alert::Model>,
 }
 
 #[derive(Debug, Clone)]

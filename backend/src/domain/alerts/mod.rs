@@ -3,6 +3,8 @@
 //! that persists raises one alert, not one per occurrence. Listing, acknowledging
 //! and pushing alerts live come with the alerts work; this is the raising side.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use entity::{alert, AlertSeverity};
 use sea_orm::{
@@ -78,6 +80,6 @@ pub async fn acknowledge_by_key<C: ConnectionTrait>(conn: &C, dedupe_key: &str, 
 /// committed (never before: a rolled-back alert must not be seen).
 pub fn announce<'a>(services: &Services, raised: impl IntoIterator<Item = &'a alert::Model>) {
     for alert in raised {
-        services.events.publish(Event::Alert(AlertEvent { alert_id: alert.id, customer_id: alert.customer_id }));
+        services.events.publish(Event::Alert(AlertEvent { alert: Arc::new(alert.clone()) }));
     }
 }
