@@ -29,13 +29,16 @@ pub struct Services {
 }
 
 impl Services {
-    /// Connects, migrates and loads the master key.
+    /// Connects, migrates, loads the master key and (on PostgreSQL) joins the
+    /// event bus of the other replicas.
     pub async fn start(config: Config) -> anyhow::Result<Self> {
         StripeApi::new(&config.stripe).map_err(anyhow::Error::msg)?;
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let master_key = MasterKey::load(&config)?;
-        Ok(Self::new(db, config, master_key))
+        let services = Self::new(db, config, master_key);
+        crate::events::replicas::start(&services.db, &services.events).await;
+        Ok(services)
     }
 
     pub fn new(db: DatabaseConnection, config: Config, master_key: MasterKey) -> Self {
