@@ -206,6 +206,14 @@ permission!(
     ManageLicenses, "manage licences", Some(StaffRole::Manager), customers: false
 );
 permission!(
+    /// Read alerts, and follow them live (a customer: those raised about them).
+    ReadAlerts, "read alerts", Some(StaffRole::Support), customers: true
+);
+permission!(
+    /// Acknowledge alerts (a customer: their own).
+    AcknowledgeAlerts, "acknowledge alerts", Some(StaffRole::Support), customers: true
+);
+permission!(
     /// Read the audit log.
     ReadAuditLog, "read the audit log", Some(StaffRole::Admin), customers: false
 );

@@ -1,7 +1,13 @@
 //! Alerts: conditions somebody should look at, raised by the rules that notice
 //! them. An open (unacknowledged) alert is unique per dedupe key, so a condition
-//! that persists raises one alert, not one per occurrence. Listing, acknowledging
-//! and pushing alerts live come with the alerts work; this is the raising side.
+//! that persists raises one alert, not one per occurrence. Raising and announcing
+//! live here; reading in [`list`], acknowledging in [`acknowledge`].
+
+pub mod acknowledge;
+pub mod list;
+
+pub use acknowledge::acknowledge;
+pub use list::{get, list, may_see, rank, replay_after, AlertFilter};
 
 use std::sync::Arc;
 
@@ -15,7 +21,7 @@ use uuid::Uuid;
 
 use crate::{
     error::AppError,
-    events::{AlertEvent, Event},
+    events::{bounded, AlertEvent, Event, MAX_EVENT_TEXT},
     Services,
 };
 
@@ -30,6 +36,7 @@ pub struct NewAlert {
     pub customer_id: Option<Uuid>,
     /// What it is about, e.g. `("order", id)`.
     pub subject: Option<(&'static str, String)>,
+    /// Cut to 2000 bytes when longer (so that it travels in one event).
     pub message: String,
     /// While an alert with this key is open, raising another is a no-op.
     pub dedupe_key: Option<String>,
@@ -51,7 +58,7 @@ pub async fn raise<C: ConnectionTrait>(conn: &C, new: NewAlert) -> Result<Option
         customer_id: new.customer_id,
         subject_type,
         subject_id,
-        message: new.message,
+        message: bounded(&new.message, MAX_EVENT_TEXT),
         dedupe_key: new.dedupe_key,
         created_at: Utc::now(),
         acknowledged_by: None,

@@ -3,10 +3,12 @@
 //! within 24 hours, after which it expires.
 
 pub mod decide;
+pub mod live;
 pub mod read;
 pub mod request;
 
 pub use decide::{decide, expire_stale, Decision};
+pub use live::may_see;
 pub use read::{get, list};
 pub use request::{request, ApprovalRequest, APPROVAL_TTL_HOURS};
 

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::{
     domain::agents::{find_order, is_slug, is_tool_name},
     error::{AppError, FieldError},
+    events::{bounded, ApprovalEvent, Event, MAX_EVENT_TEXT},
     Services,
 };
 
@@ -60,10 +61,12 @@ impl ApprovalRequest {
     }
 }
 
-/// Records a PENDING approval for `order_id`, expiring 24 h after now.
+/// Records a PENDING approval for `order_id`, expiring 24 h after now, and
+/// tells live viewers (`approvalRequested`) once it is stored: every approval
+/// request comes through here.
 pub async fn request(services: &Services, order_id: Uuid, input: ApprovalRequest) -> Result<command_approval::Model, AppError> {
     input.check()?;
-    find_order(&services.db, order_id).await?;
+    let order = find_order(&services.db, order_id).await?;
     let now = Utc::now();
     let created = command_approval::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -83,5 +86,16 @@ pub async fn request(services: &Services, order_id: Uuid, input: ApprovalRequest
     }
     .insert(&services.db)
     .await?;
+    services.events.publish(Event::ApprovalRequested(ApprovalEvent {
+        approval_id: created.id,
+        order_id,
+        customer_id: order.customer_id,
+        agent_id: created.agent_id.clone(),
+        command_class: created.command_class.clone(),
+        tool_name: created.tool_name.clone(),
+        human_readable: bounded(&created.human_readable, MAX_EVENT_TEXT),
+        requested_at: created.requested_at,
+        expires_at: created.expires_at,
+    }));
     Ok(created)
 }

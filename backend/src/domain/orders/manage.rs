@@ -211,11 +211,12 @@ async fn change_status(
     let order = find_reachable(&services.db, cap, id).await?;
     lifecycle::check(order.status, to)?;
     let txn = crate::db::begin_write(&services.db).await?;
-    transition(&txn, id, order.status, to, vec![]).await?;
+    let change = transition(&txn, id, order.status, to, vec![]).await?;
     let details = json!({ "from": order.status, "to": to });
     audit::record(&txn, audit::Entry::new(Some(cap.user_id()), action, meta).target("order", id).details(details)).await?;
     let updated = find_reachable(&txn, cap, id).await?;
     txn.commit().await?;
+    change.announce(services, updated.customer_id);
     Ok(updated)
 }
 

@@ -9,6 +9,7 @@
 pub mod bridge_driver;
 pub mod driver;
 pub mod lifecycle;
+pub mod live;
 pub mod manage;
 pub mod provisioning;
 pub mod read;
@@ -20,6 +21,7 @@ use entity::{order, OrderStatus};
 use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
+pub(crate) use live::StatusChange;
 pub use manage::{cancel, create, mark_awaiting_dns, set_automation_mode, update, NewOrder, OrderChanges};
 pub(crate) use manage::{insert_paid, start_if_auto, PaidOrder};
 pub use read::{by_customers, by_ids, get, list, OrderFilter};
@@ -49,14 +51,15 @@ pub(crate) async fn find_reachable<C: ConnectionTrait, P: Permission>(conn: &C, 
 /// Moves an order from `from` to `to`, setting `extra` columns too, only if it
 /// is still in `from`: of two requests racing on one order exactly one wins, the
 /// other gets `CONFLICT`. Run it first in a transaction, so that on SQLite the
-/// write lock is taken before anything is read.
+/// write lock is taken before anything is read; announce the answered change
+/// once the transaction has committed.
 pub(crate) async fn transition<C: ConnectionTrait>(
     conn: &C,
     id: Uuid,
     from: OrderStatus,
     to: OrderStatus,
     extra: Vec<(order::Column, Expr)>,
-) -> Result<(), AppError> {
+) -> Result<StatusChange, AppError> {
     lifecycle::check(from, to)?;
     let mut update = order::Entity::update_many()
         .col_expr(order::Column::Status, Expr::value(to))
@@ -67,7 +70,7 @@ pub(crate) async fn transition<C: ConnectionTrait>(
         update = update.col_expr(column, value);
     }
     if update.exec(conn).await?.rows_affected == 1 {
-        Ok(())
+        Ok(StatusChange { order_id: id, from, to })
     } else {
         Err(AppError::Conflict(format!("the order is no longer {}; reload it", lifecycle::name(from))))
     }

@@ -19,7 +19,9 @@ use uuid::Uuid;
 use super::{
     bridge_driver::BridgeDriver,
     driver::{ProvisionFailure, ProvisionRequest, Provisioner, ServerDetails, SimulatedDriver},
-    find_reachable, lifecycle, tools_of, transition,
+    find_reachable, lifecycle,
+    live::announce_log_line,
+    tools_of, transition,
 };
 use crate::{
     auth::{capability::ManageOrders, Cap, RequestMeta},
@@ -43,24 +45,28 @@ pub struct JobLog {
     services: Services,
     job_id: Uuid,
     order_id: Uuid,
+    customer_id: Uuid,
     next_seq: AtomicI32,
 }
 
 impl JobLog {
-    /// Persists one line at once (the single place a later issue will also publish from).
+    /// Persists one line at once, then publishes it to live viewers: every
+    /// provisioning log line is written here.
     pub async fn line(&self, level: LogLevel, message: impl Into<String>) -> Result<(), AppError> {
         let seq = self.next_seq.fetch_add(1, Ordering::SeqCst);
+        let message = message.into();
         provisioning_log::ActiveModel {
             id: Set(Uuid::new_v4()),
             job_id: Set(self.job_id),
             order_id: Set(self.order_id),
             seq: Set(seq),
             level: Set(level),
-            message: Set(message.into()),
+            message: Set(message.clone()),
             created_at: Set(Utc::now()),
         }
         .insert(&self.services.db)
         .await?;
+        announce_log_line(&self.services, self.order_id, self.customer_id, self.job_id, seq, level, &message);
         Ok(())
     }
 }
@@ -92,7 +98,7 @@ pub(crate) async fn start(
     let txn = crate::db::begin_write(&services.db).await?;
     // The claim comes first: of two concurrent calls exactly one moves the order.
     let clear_failure = vec![(order::Column::FailureReason, Expr::value(Option::<String>::None))];
-    transition(&txn, order_id, order.status, OrderStatus::Provisioning, clear_failure).await?;
+    let change = transition(&txn, order_id, order.status, OrderStatus::Provisioning, clear_failure).await?;
     let active = provisioning_job::Entity::find()
         .filter(provisioning_job::Column::OrderId.eq(order_id))
         .filter(provisioning_job::Column::Status.is_in([JobStatus::Queued, JobStatus::Running]))
@@ -117,6 +123,7 @@ pub(crate) async fn start(
     let entry = audit::Entry::new(actor_id, "order.provisioning_started", meta).target("order", order_id).details(details);
     audit::record(&txn, entry).await?;
     txn.commit().await?;
+    change.announce(services, order.customer_id);
 
     let request = ProvisionRequest {
         order_id,
@@ -125,7 +132,7 @@ pub(crate) async fn start(
         domain: order.domain.clone(),
         tools: tools_of(&order),
     };
-    let log = JobLog { services: services.clone(), job_id: job.id, order_id, next_seq: AtomicI32::new(0) };
+    let log = JobLog { services: services.clone(), job_id: job.id, order_id, customer_id: order.customer_id, next_seq: AtomicI32::new(0) };
     tokio::spawn(run(driver, request, log));
     Ok(job)
 }
@@ -188,10 +195,14 @@ async fn finish(log: &JobLog, outcome: Result<ServerDetails, ProvisionFailure>) 
     audit::record(&txn, audit::Entry::new(None, action, &meta).target("order", log.order_id).details(details)).await?;
     txn.commit().await?;
     match moved {
+        Ok(change) => {
+            change.announce(services, log.customer_id);
+            Ok(())
+        }
         Err(AppError::Conflict(_)) => {
             log.line(LogLevel::Warn, "The order changed while provisioning ran; its status was left as it is").await
         }
-        other => other,
+        Err(other) => Err(other),
     }
 }
 
