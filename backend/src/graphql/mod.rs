@@ -2,6 +2,7 @@
 //! into one schema. `schema.graphql` at the repo root is this schema printed.
 
 pub mod agents;
+pub mod alerts;
 pub mod api_tokens;
 pub mod approvals;
 pub mod billing;
@@ -10,6 +11,7 @@ pub mod context;
 pub mod customers;
 pub mod error;
 pub mod identity;
+pub mod live_types;
 pub mod loaders;
 pub mod nested;
 pub mod order_types;
@@ -43,6 +45,7 @@ pub struct Query(
     projects::ProjectQuery,
     sites::SiteQuery,
     webhooks::WebhookQuery,
+    alerts::AlertQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -61,6 +64,7 @@ pub struct Mutation(
     payments::PaymentsMutation,
     sites::SiteMutation,
     webhooks::WebhookMutation,
+    alerts::AlertMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;

@@ -1,15 +1,28 @@
 //! GraphQL subscriptions (over `/graphql/ws`, graphql-transport-ws). Every stream
-//! ends once the connection's credential stops being valid.
+//! ends once the connection's credential stops being valid. Each filters the
+//! event bus by what its viewer may see, with the domain's visibility rules.
 
-use std::{future::ready, time::Duration};
+use std::{collections::HashSet, future::ready, time::Duration};
 
 use async_graphql::{Context, Subscription as SubscriptionDerive};
 use futures_util::{stream, Stream, StreamExt};
 use tokio_stream::wrappers::{BroadcastStream, IntervalStream};
+use uuid::Uuid;
 
-use super::{context::ContextExt, error::GqlResultExt, types::SecurityEvent};
+use super::{
+    alerts::{Alert, AlertSeverity},
+    context::ContextExt,
+    error::GqlResultExt,
+    live_types::{ApprovalRequestedEvent, OrderEvent},
+    types::SecurityEvent,
+};
 use crate::{
-    auth::{authenticate, capability::OwnAccount, Actor},
+    auth::{
+        authenticate,
+        capability::{DecideApprovals, OwnAccount, ReadAlerts, ReadOrders},
+        Actor,
+    },
+    domain::{alerts, approvals, orders},
     events::Event,
     Services,
 };
@@ -30,6 +43,82 @@ impl Subscription {
             }
         });
         Ok(while_authorized(ctx.services().clone(), ctx.request().authorization.clone(), events))
+    }
+
+    /// New alerts the viewer may see (staff SUPPORT and above: all; a customer:
+    /// those raised about them), as they are raised on any replica.
+    ///
+    /// `severity`: only alerts of this severity or higher (INFO < WARNING <
+    /// CRITICAL); `WARNING` gives WARNING and CRITICAL. Omitted: all.
+    ///
+    /// `after`: the id of the last alert the client has seen. The stream first
+    /// replays every matching alert created after it (ordered by `createdAt`,
+    /// then `id`; at most 500 — page the `alerts` query for more), then goes
+    /// live: none is missed and none comes twice. Live alerts come in the order
+    /// they were raised, which across replicas may differ slightly from
+    /// `(createdAt, id)`. An `after` the viewer may not see is `NOT_FOUND`.
+    async fn alerts(
+        &self,
+        ctx: &Context<'_>,
+        severity: Option<AlertSeverity>,
+        after: Option<Uuid>,
+    ) -> async_graphql::Result<impl Stream<Item = Alert>> {
+        let cap = ctx.actor().grant::<ReadAlerts>().gql()?;
+        let services = ctx.services().clone();
+        // Subscribed before the replay reads, so an alert committed meanwhile is
+        // in the replay, or live, or both (then it is skipped live).
+        let live = BroadcastStream::new(services.events.subscribe());
+        let min: Option<entity::AlertSeverity> = severity.map(Into::into);
+        let replayed = match after {
+            Some(after) => alerts::replay_after(&services, &cap, after, min).await.gql()?,
+            None => Vec::new(),
+        };
+        let seen: HashSet<Uuid> = replayed.iter().map(|a| a.id).collect();
+        let live = live.filter_map(move |event| {
+            ready(match event {
+                Ok(Event::Alert(e))
+                    if alerts::may_see(&cap, &e.alert)
+                        && min.is_none_or(|m| alerts::rank(e.alert.severity) >= alerts::rank(m))
+                        && !seen.contains(&e.alert.id) =>
+                {
+                    Some(Alert::from(e.alert.as_ref().clone()))
+                }
+                _ => None,
+            })
+        });
+        let items = stream::iter(replayed.into_iter().map(Alert::from)).chain(live);
+        Ok(while_authorized(services, ctx.request().authorization.clone(), items))
+    }
+
+    /// Status changes and provisioning log lines of one order, live (staff who
+    /// may read orders; a customer their own). An order the viewer may not read
+    /// is `NOT_FOUND`. `kind` tells which fields are set.
+    async fn order_events(&self, ctx: &Context<'_>, order_id: Uuid) -> async_graphql::Result<impl Stream<Item = OrderEvent>> {
+        let cap = ctx.actor().grant::<ReadOrders>().gql()?;
+        let services = ctx.services().clone();
+        let live = BroadcastStream::new(services.events.subscribe());
+        orders::get(&services, &cap, order_id).await.gql()?;
+        let events = live.filter_map(move |event| {
+            ready(match event {
+                Ok(Event::Order(e)) if e.order_id == order_id && orders::live::may_see(&cap, e.customer_id) => Some(OrderEvent::from(e)),
+                _ => None,
+            })
+        });
+        Ok(while_authorized(services, ctx.request().authorization.clone(), events))
+    }
+
+    /// Approval requests as tenants send them, for those who may decide them
+    /// (staff ADMIN and above: all; a customer: those of their own orders).
+    async fn approval_requested(&self, ctx: &Context<'_>) -> async_graphql::Result<impl Stream<Item = ApprovalRequestedEvent>> {
+        let cap = ctx.actor().grant::<DecideApprovals>().gql()?;
+        let services = ctx.services().clone();
+        let events = BroadcastStream::new(services.events.subscribe()).filter_map(move |event| {
+            ready(match event {
+                Ok(Event::ApprovalRequested(e)) if approvals::may_see(&cap, e.customer_id) => Some(ApprovalRequestedEvent::from(e)),
+                _ => None,
+            })
+        });
+        Ok(while_authorized(services, ctx.request().authorization.clone(), events))
     }
 }
 
