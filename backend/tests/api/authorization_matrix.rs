@@ -88,6 +88,8 @@ struct Fixture {
     license: Uuid,
     /// ACTIVE, on `license`.
     site: Uuid,
+    /// A WARNING alert about customer A.
+    alert: Uuid,
 }
 
 /// One cell's own data: a number unique in the run, and its fresh target if any.
@@ -351,6 +353,17 @@ static MATRIX: &[Row] = &[
         vars: |f, _| json!({ "o": f.order }),
         expect: [A, A, A, F, F, F, U] },
 
+    // Alerts: SUPPORT and above read and acknowledge all, a customer their own
+    // (acknowledging again answers the alert unchanged).
+    Row { name: "alerts", field: "alerts", fresh: Fresh::Nothing,
+        query: "query { alerts(first: 5) { totalCount edges { node { id } } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, E, U] },
+    Row { name: "acknowledgeAlert", field: "acknowledgeAlert", fresh: Fresh::Nothing,
+        query: "mutation($id: UUID!) { acknowledgeAlert(id: $id) { id acknowledgedAt } }",
+        vars: |f, _| json!({ "id": f.alert }),
+        expect: [A, A, A, A, A, N, U] },
+
     // Settings and the audit log: ADMIN and above.
     Row { name: "settings", field: "settings", fresh: Fresh::Nothing,
         query: "query { settings { key } }",
@@ -502,7 +515,8 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
     };
     sync_log::record_inbound(&app.services, call).await.unwrap();
     let delivery = webhook_delivery::Entity::find().one(&app.services.db).await.unwrap().expect("the queued command's delivery").id;
-    let fixture = Fixture { customer_a, order, agent, approval, delivery, plan, plan_name, license, site };
+    let alert = crate::live_alerts::raise(&app, Some(customer_a), entity::AlertSeverity::Warning, "matrix").await.id;
+    let fixture = Fixture { customer_a, order, agent, approval, delivery, plan, plan_name, license, site, alert };
 
     let tokens: [Option<&str>; 7] = [Some(&owner), Some(&admin), Some(&manager), Some(&support), Some(&a_token), Some(&b_token), None];
     let mut n = 0;

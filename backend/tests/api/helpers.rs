@@ -134,6 +134,13 @@ impl TestApp {
         start(config, dir).await
     }
 
+    /// Starts another Hub on the same database with the same configuration and
+    /// master key: a second replica (events cross between them on PostgreSQL).
+    pub async fn replica(&self) -> TestApp {
+        let config = (*self.services.config).clone();
+        start(config, tempfile::tempdir().expect("temp dir")).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

@@ -15,6 +15,8 @@ mod customers;
 mod demo;
 mod fake_child;
 mod fixtures;
+mod live_alerts;
+mod live_orders;
 mod nested_loading;
 mod orders;
 mod plumbing;

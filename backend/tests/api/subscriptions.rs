@@ -6,9 +6,9 @@ use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValu
 
 use crate::helpers::*;
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(app: &TestApp) -> Ws {
+pub async fn connect(app: &TestApp) -> Ws {
     let mut request = format!("ws://{}/graphql/ws", app.addr).into_client_request().unwrap();
     request.headers_mut().insert("sec-websocket-protocol", HeaderValue::from_static("graphql-transport-ws"));
     let (ws, response) = tokio_tungstenite::connect_async(request).await.expect("upgrade");
@@ -16,7 +16,8 @@ async fn connect(app: &TestApp) -> Ws {
     ws
 }
 
-async fn next_json(ws: &mut Ws) -> Option<Value> {
+/// The next text message, or `None` when the server closed; panics after 5 s.
+pub async fn next_json(ws: &mut Ws) -> Option<Value> {
     let deadline = std::time::Duration::from_secs(5);
     loop {
         match tokio::time::timeout(deadline, ws.next()).await.expect("a message within 5 s") {
@@ -41,17 +42,28 @@ async fn unauthenticated_connection_init_is_refused() {
     assert!(next_json(&mut ws).await.is_none());
 }
 
-/// Opens a socket as `token` and subscribes to `securityEvents` under `id`.
-async fn subscribe_security_events(app: &TestApp, token: &str, id: &str) -> Ws {
+/// Opens a socket as `token` and subscribes to `query` with `variables` under
+/// `id`, then gives the server a moment to register it before anything is published.
+pub async fn subscribe(app: &TestApp, token: &str, id: &str, query: &str, variables: Value) -> Ws {
     let mut ws = connect(app).await;
     let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
     ws.send(Message::text(init.to_string())).await.unwrap();
     assert_eq!(next_json(&mut ws).await.unwrap()["type"], "connection_ack");
-    let subscribe = json!({ "id": id, "type": "subscribe", "payload": { "query": "subscription { securityEvents { action } }" } });
+    let subscribe = json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } });
     ws.send(Message::text(subscribe.to_string())).await.unwrap();
-    // Let the server register the subscription before anything is published.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     ws
+}
+
+/// Asserts that nothing arrives on `ws` for a short while.
+pub async fn assert_quiet(ws: &mut Ws) {
+    let extra = tokio::time::timeout(std::time::Duration::from_millis(300), ws.next()).await;
+    assert!(extra.is_err(), "nothing more was expected: {extra:?}");
+}
+
+/// Opens a socket as `token` and subscribes to `securityEvents` under `id`.
+async fn subscribe_security_events(app: &TestApp, token: &str, id: &str) -> Ws {
+    subscribe(app, token, id, "subscription { securityEvents { action } }", json!({})).await
 }
 
 #[tokio::test]
