@@ -147,6 +147,6 @@ mod tests {
         assert_eq!(bounded("short", 10), "short");
         let cut = bounded(&"é".repeat(10), 9);
         assert!(cut.len() <= 9 && cut.ends_with('…'), "{cut}");
-        assert_eq!(cut, "éé…");
+        assert_eq!(cut, "ééé…");
     }
 }
