@@ -7,7 +7,7 @@ use crate::components::layout::SignedInLayout;
 use crate::pages::customers::{detail::CustomerDetailPage, CustomersPage};
 use crate::pages::orders::{detail::OrderDetailPage, OrdersPage};
 use crate::pages::{
-    accept_invitation::AcceptInvitationPage, agents::AgentsPage, approvals::ApprovalsPage, audit::AuditPage, billing::BillingPage,
+    accept_invitation::AcceptInvitationPage, agents::AgentsPage, alerts::AlertsPage, approvals::ApprovalsPage, audit::AuditPage, billing::BillingPage,
     dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage, set_password::SetPasswordPage,
     settings::SettingsPage, setup::SetupPage, staff::StaffPage,
 };
@@ -44,6 +44,9 @@ pub fn App() -> impl IntoView {
                     }/>
                     <Route path=path!("approvals") view=|| view! {
                         <RequireRole allow=is_staff_or_customer><ApprovalsPage/></RequireRole>
+                    }/>
+                    <Route path=path!("alerts") view=|| view! {
+                        <RequireRole allow=is_staff_or_customer><AlertsPage/></RequireRole>
                     }/>
                     <Route path=path!("billing") view=|| view! { <RequireRole allow=is_customer><BillingPage/></RequireRole> }/>
                     <Route path=path!("projects") view=|| view! { <RequireRole allow=is_staff><ProjectsPage/></RequireRole> }/>

@@ -95,6 +95,11 @@ impl Auth {
         });
     }
 
+    /// The current access token, for the live connection's `connection_init`.
+    pub fn access_token(&self) -> Option<String> {
+        self.token()
+    }
+
     fn token(&self) -> Option<String> {
         self.state.with_untracked(|s| match s {
             AuthState::SignedIn(session) => Some(session.access_token.clone()),

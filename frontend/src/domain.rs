@@ -155,6 +155,15 @@ graphql_enum!(
 );
 
 graphql_enum!(
+    /// How urgent an alert is, least to most.
+    AlertSeverity {
+        Info = "INFO" / "Info",
+        Warning = "WARNING" / "Warning",
+        Critical = "CRITICAL" / "Critical",
+    }
+);
+
+graphql_enum!(
     /// Which way a bridge call went.
     SyncDirection {
         Inbound = "INBOUND" / "Child → Hub",

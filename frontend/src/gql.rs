@@ -21,7 +21,7 @@ pub type DateTime = String;
 pub type JSON = serde_json::Value;
 // Enums shared by all operations instead of one generated copy each.
 pub use crate::domain::{
-    AutomationMode, CustomerStatus, HeartbeatState, OrderStatus, PlanCode, ProvisioningJobStatus, ProvisioningLogLevel, RemoteCommandKind,
+    AlertSeverity, AutomationMode, CustomerStatus, HeartbeatState, OrderStatus, PlanCode, ProvisioningJobStatus, ProvisioningLogLevel, RemoteCommandKind,
     RemoteCommandStatus, SiteStatus, SubscriptionStatus, SyncDirection, WebhookDeliveryStatus, WebhookEventType,
 };
 pub use crate::model::{AccountKind, StaffRole};
@@ -37,7 +37,7 @@ macro_rules! operation {
             response_derives = "Debug, Clone",
             variables_derives = "Debug, Clone",
             extern_enums(
-                "StaffRole", "AccountKind", "AutomationMode", "CustomerStatus", "OrderStatus", "PlanCode",
+                "StaffRole", "AccountKind", "AlertSeverity", "AutomationMode", "CustomerStatus", "OrderStatus", "PlanCode",
                 "ProvisioningJobStatus", "ProvisioningLogLevel", "RemoteCommandKind", "RemoteCommandStatus",
                 "SubscriptionStatus", "SiteStatus", "HeartbeatState", "SyncDirection", "WebhookDeliveryStatus", "WebhookEventType"
             )
@@ -113,6 +113,12 @@ operation!(Licenses, "graphql/licenses.graphql");
 operation!(AddSite, "graphql/add_site.graphql");
 operation!(RetrySiteProvisioning, "graphql/retry_site_provisioning.graphql");
 operation!(SyncLogs, "graphql/sync_logs.graphql");
+// Alerts, and what the live connection streams.
+operation!(Alerts, "graphql/alerts.graphql");
+operation!(OpenAlertCount, "graphql/open_alert_count.graphql");
+operation!(AcknowledgeAlert, "graphql/acknowledge_alert.graphql");
+operation!(AlertStream, "graphql/alert_stream.graphql");
+operation!(OrderEvents, "graphql/order_events.graphql");
 
 /// `From` impls from each operation's generated fragment structs to the app's
 /// own `CurrentUser`/`Session`, so the fragment stays the single field list.

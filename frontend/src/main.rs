@@ -8,6 +8,7 @@ mod components;
 mod domain;
 mod error;
 mod gql;
+mod live;
 mod model;
 mod pages;
 

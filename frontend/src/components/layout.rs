@@ -4,8 +4,10 @@
 //! this layout, so "requires a session" is decided in exactly one place.
 
 use crate::auth::{use_auth, AuthState};
+use crate::components::alerts::{AlertBell, ToastRegion};
 use crate::components::guard::{is_admin, is_staff, is_staff_or_customer, RequireRole};
 use crate::gql::{logout, Logout};
+use crate::live::alerts::AlertFeed;
 use crate::model::AccountKind;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
@@ -62,14 +64,24 @@ pub fn SignedInLayout() -> impl IntoView {
     });
 
     move || match phase.get() {
-        Phase::SignedIn => EitherOf3::A(view! {
-            <Header/>
-            <main id="main" class="page">
-                <Outlet/>
-            </main>
-        }),
+        Phase::SignedIn => EitherOf3::A(view! { <SignedInFrame/> }),
         Phase::Loading => EitherOf3::B(view! { <p class="loading" aria-busy="true">"Loading…"</p> }),
         Phase::SignedOut => EitherOf3::C(()),
+    }
+}
+
+/// Header, page and alert toasts. Owns the live alert feed, so it lives
+/// exactly as long as the session is shown.
+#[component]
+fn SignedInFrame() -> impl IntoView {
+    let auth = use_auth();
+    let feed = auth.user().is_some_and(|u| is_staff_or_customer(&u)).then(|| AlertFeed::provide(auth));
+    view! {
+        <Header/>
+        <main id="main" class="page">
+            <Outlet/>
+        </main>
+        {feed.map(|feed| view! { <ToastRegion feed/> })}
     }
 }
 
@@ -113,6 +125,9 @@ fn Header() -> impl IntoView {
                     <A href="/billing">"Billing"</A>
                     <A href="/sites">"My sites"</A>
                 </Show>
+                <RequireRole allow=is_staff_or_customer fallback=|| ()>
+                    <AlertBell/>
+                </RequireRole>
                 <A href="/security">"Security"</A>
                 <RequireRole allow=is_staff_or_customer fallback=|| ()>
                     <A href="/approvals">"Approvals"</A>

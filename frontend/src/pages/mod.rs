@@ -2,6 +2,7 @@
 
 pub mod accept_invitation;
 pub mod agents;
+pub mod alerts;
 pub mod approvals;
 pub mod audit;
 pub mod billing;

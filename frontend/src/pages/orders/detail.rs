@@ -2,9 +2,9 @@
 //! jobs; staff also see remote commands and webhooks, and MANAGER and above
 //! the actions and the server registration token.
 //!
-//! While the order is PROVISIONING the page polls once a second: new log
-//! lines are appended and, when the status changes, the order reloads.
-//! (Live streaming over `orderEvents` replaces the polling in a later issue.)
+//! The page follows the order live (`orderEvents` over the GraphQL
+//! WebSocket): new log lines are appended as they are written and, when the
+//! status changes, the order reloads.
 
 use super::actions::OrderActions;
 use super::commands::RemoteCommandsSection;
@@ -15,18 +15,16 @@ use crate::auth::use_auth;
 use crate::components::guard::is_staff;
 use crate::components::list::{when, LoadError, StatusBadge};
 use crate::domain::OrderStatus;
-use crate::gql::{order_detail, order_progress, plans, OrderDetail, OrderProgress, Plans};
+use crate::gql::{order_detail, order_events, order_progress, plans, OrderDetail, OrderEvents, OrderProgress, Plans};
+use crate::live;
 use crate::model::StaffRole;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use std::time::Duration;
 
 pub type Order = order_detail::OrderDetailOrder;
-
-const POLL_EVERY: Duration = Duration::from_secs(1);
 
 #[component]
 pub fn OrderDetailPage() -> impl IntoView {
@@ -68,11 +66,9 @@ fn OrderBody(order: Order, plan: Option<String>, reload: impl Fn() + Copy + Send
     let auth = use_auth();
     let staff = Memo::new(move |_| auth.user().is_some_and(|u| is_staff(&u)));
     let manager = Memo::new(move |_| auth.user().is_some_and(|u| u.has_role_at_least(StaffRole::Manager)));
-    // Bumped on each poll; the log section fetches lines past its cursor.
+    // Bumped on each live event; the log section fetches lines past its cursor.
     let tick = RwSignal::new(0u32);
-    if order.status == OrderStatus::Provisioning {
-        poll_while_provisioning(order.id.clone(), tick, reload);
-    }
+    follow_live(order.id.clone(), order.status, tick, reload);
     let id = order.id.clone();
     let agents_link = format!("/orders/{}/agents", order.id);
 
@@ -111,34 +107,43 @@ fn OrderBody(order: Order, plan: Option<String>, reload: impl Fn() + Copy + Send
     }
 }
 
-/// Polls once a second until the order leaves PROVISIONING, then reloads it.
-/// The interval dies with the component, so leaving the page stops it.
-fn poll_while_provisioning(id: String, tick: RwSignal<u32>, reload: impl Fn() + Copy + Send + Sync + 'static) {
+/// Follows the order live over `orderEvents`: every event (a status change or
+/// a provisioning log line), and every reconnection, fetches the log lines
+/// past the log's cursor and the order's status; a status other than the one
+/// shown reloads the order. Events arriving during a check coalesce into one
+/// more check. The subscription ends with the component.
+fn follow_live(id: String, shown: OrderStatus, tick: RwSignal<u32>, reload: impl Fn() + Copy + Send + Sync + 'static) {
     let auth = use_auth();
     let busy = StoredValue::new(false);
-    let done = StoredValue::new(false);
-    let handle = set_interval_with_handle(
-        move || {
-            if busy.get_value() || done.get_value() {
-                return;
-            }
-            busy.set_value(true);
-            tick.update(|t| *t += 1);
-            let id = id.clone();
-            spawn_local(async move {
-                let status = auth.call::<OrderProgress>(order_progress::Variables { id }).await.map(|d| d.order.status);
-                // The component may be gone by now; then the stored values are too.
-                let _ = busy.try_set_value(false);
-                if matches!(status, Ok(s) if s != OrderStatus::Provisioning) && done.try_set_value(true).is_none() {
-                    reload();
+    let again = StoredValue::new(false);
+    let order_id = StoredValue::new(id.clone());
+    let check = move || {
+        if busy.try_get_value() != Some(false) {
+            let _ = again.try_set_value(true);
+            return;
+        }
+        busy.set_value(true);
+        spawn_local(async move {
+            loop {
+                let _ = again.try_set_value(false);
+                if tick.try_update(|t| *t += 1).is_none() {
+                    return; // The page was left.
                 }
-            });
-        },
-        POLL_EVERY,
-    );
-    if let Ok(handle) = handle {
-        on_cleanup(move || handle.clear());
-    }
+                let variables = order_progress::Variables { id: order_id.get_value() };
+                let status = auth.call::<OrderProgress>(variables).await.map(|d| d.order.status);
+                if matches!(status, Ok(s) if s != shown) {
+                    reload();
+                    return;
+                }
+                if again.try_get_value() != Some(true) {
+                    let _ = busy.try_set_value(false);
+                    return;
+                }
+            }
+        });
+    };
+    let subscription = live::subscribe::<OrderEvents>(auth, move || order_events::Variables { order_id: id.clone() }, move |_| check(), check);
+    on_cleanup(move || subscription.stop());
 }
 
 #[component]
