@@ -107,11 +107,12 @@ fn OrderBody(order: Order, plan: Option<String>, reload: impl Fn() + Copy + Send
     }
 }
 
-/// Follows the order live over `orderEvents`: every event (a status change or
-/// a provisioning log line), and every reconnection, fetches the log lines
-/// past the log's cursor and the order's status; a status other than the one
-/// shown reloads the order. Events arriving during a check coalesce into one
-/// more check. The subscription ends with the component.
+/// Follows the order live over `orderEvents`: a log line fetches the lines
+/// past the log's cursor, a status change reloads the order. After every
+/// (re)connection, when events may have been missed, it fetches the new lines
+/// and the status, and reloads if the status is not the one shown (checks
+/// asked for during a check coalesce into one more). The subscription ends
+/// with the component.
 fn follow_live(id: String, shown: OrderStatus, tick: RwSignal<u32>, reload: impl Fn() + Copy + Send + Sync + 'static) {
     let auth = use_auth();
     let busy = StoredValue::new(false);
@@ -142,7 +143,13 @@ fn follow_live(id: String, shown: OrderStatus, tick: RwSignal<u32>, reload: impl
             }
         });
     };
-    let subscription = live::subscribe::<OrderEvents>(auth, move || order_events::Variables { order_id: id.clone() }, move |_| check(), check);
+    let on_event = move |data: order_events::ResponseData| match data.order_events.kind {
+        order_events::OrderEventKind::STATUS_CHANGED => reload(),
+        _ => {
+            let _ = tick.try_update(|t| *t += 1);
+        }
+    };
+    let subscription = live::subscribe::<OrderEvents>(auth, move || order_events::Variables { order_id: id.clone() }, on_event, check);
     on_cleanup(move || subscription.stop());
 }
 
