@@ -12,6 +12,7 @@ pub mod error;
 pub mod identity;
 pub mod loaders;
 pub mod nested;
+pub mod notifications;
 pub mod order_types;
 pub mod orders;
 pub mod payments;
@@ -43,6 +44,7 @@ pub struct Query(
     projects::ProjectQuery,
     sites::SiteQuery,
     webhooks::WebhookQuery,
+    notifications::NotificationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -61,6 +63,7 @@ pub struct Mutation(
     payments::PaymentsMutation,
     sites::SiteMutation,
     webhooks::WebhookMutation,
+    notifications::NotificationMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;

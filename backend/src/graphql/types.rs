@@ -17,6 +17,15 @@ pub enum StaffRole {
     Support,
 }
 
+/// How urgent an alert is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "entity::AlertSeverity")]
+pub enum AlertSeverity {
+    Info,
+    Warning,
+    Critical,
+}
+
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "entity::AccountKind")]
 pub enum AccountKind {

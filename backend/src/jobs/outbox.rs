@@ -37,6 +37,11 @@ pub fn spawn(services: Services) -> Worker {
 }
 
 impl Worker {
+    /// A worker handle for another job's loop (the mail worker shares this one).
+    pub(crate) fn from_parts(stop: oneshot::Sender<()>, task: JoinHandle<()>) -> Self {
+        Self { stop: Some(stop), task: Some(task) }
+    }
+
     /// Asks the loop to stop after its current batch and waits for it.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
