@@ -74,9 +74,7 @@ impl MigrationTrait for Migration {
             .await?;
         // Alerts raised before mail existed are not news: nobody is mailed about them.
         manager.get_connection().execute_unprepared("UPDATE alerts SET notified_at = created_at WHERE notified_at IS NULL").await?;
-        manager
-            .create_index(Index::create().name("idx_alerts_notified").table(Alerts::Table).col(Alerts::NotifiedAt).to_owned())
-            .await?;
+        manager.create_index(Index::create().name("idx_alerts_notified").table(Alerts::Table).col(Alerts::NotifiedAt).to_owned()).await?;
         manager
             .create_table(
                 Table::create()

@@ -41,16 +41,12 @@ impl Mailer {
         let url = Url::parse(smtp_url.trim()).map_err(|err| format!("mail.smtp_url is not a URL: {err}"))?;
         let host = url.host_str().filter(|h| !h.is_empty()).ok_or("mail.smtp_url has no host")?;
         let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
-        let tls = |host: &str| TlsParameters::new(host.to_owned()).map_err(|err| format!("mail.smtp_url: TLS setup failed: {err}"));
-        let builder = match url.scheme() {
-            "smtps" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)
-                .port(url.port().unwrap_or(465))
-                .tls(Tls::Wrapper(tls(&host)?)),
-            "smtp" if is_loopback(&url) => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host).port(url.port().unwrap_or(25)),
-            "smtp" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)
-                .port(url.port().unwrap_or(587))
-                .tls(Tls::Required(tls(&host)?)),
-            other => return Err(format!("mail.smtp_url: unknown scheme {other:?} (smtp or smtps)")),
+        let tls = || TlsParameters::new(host.clone()).map_err(|err| format!("mail.smtp_url: TLS setup failed: {err}"));
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host);
+        let builder = match security(&url)? {
+            Security::Wrapper => builder.port(url.port().unwrap_or(465)).tls(Tls::Wrapper(tls()?)),
+            Security::StartTls => builder.port(url.port().unwrap_or(587)).tls(Tls::Required(tls()?)),
+            Security::Plain => builder.port(url.port().unwrap_or(25)),
         };
         let mut builder = builder.timeout(Some(TIMEOUT));
         if !url.username().is_empty() {
@@ -74,6 +70,26 @@ impl Mailer {
             .body(mail.body.to_owned())
             .map_err(|err| format!("the mail cannot be built: {err}"))?;
         self.transport.send(message).await.map(|_| ()).map_err(|err| format!("SMTP: {err}"))
+    }
+}
+
+/// How a connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Security {
+    /// `smtps://`: TLS from the first byte.
+    Wrapper,
+    /// `smtp://` to anything but loopback: STARTTLS, and no mail without it.
+    StartTls,
+    /// `smtp://` to a loopback host: nothing leaves the machine.
+    Plain,
+}
+
+fn security(url: &Url) -> Result<Security, String> {
+    match url.scheme() {
+        "smtps" => Ok(Security::Wrapper),
+        "smtp" if is_loopback(url) => Ok(Security::Plain),
+        "smtp" => Ok(Security::StartTls),
+        other => Err(format!("mail.smtp_url: unknown scheme {other:?} (smtp or smtps)")),
     }
 }
 
@@ -110,13 +126,30 @@ mod tests {
 
     #[test]
     fn plain_smtp_is_only_for_loopback_hosts() {
-        for ok in ["smtp://127.0.0.1:2525", "smtp://localhost:25", "smtp://[::1]:25", "smtp://u:p@mail.example.com:587", "smtps://mail.example.com"] {
+        for ok in [
+            "smtp://127.0.0.1:2525",
+            "smtp://localhost:25",
+            "smtp://[::1]:25",
+            "smtp://u:p@mail.example.com:587",
+            "smtps://mail.example.com",
+        ] {
             assert!(Mailer::new(ok, "Hub <hub@example.com>").is_ok(), "{ok}");
         }
         assert!(Mailer::new("http://mail.example.com", "hub@example.com").is_err());
         assert!(Mailer::new("smtp://127.0.0.1", "not an address").is_err());
         let secret = Mailer::new("smtp://user:s3cret@", "hub@example.com").err().unwrap();
         assert!(!secret.contains("s3cret"), "{secret}");
+    }
+
+    #[test]
+    fn smtp_needs_starttls_unless_the_relay_is_on_this_machine() {
+        let of = |u: &str| security(&Url::parse(u).unwrap());
+        assert_eq!(of("smtp://u:p@mail.example.com:587"), Ok(Security::StartTls));
+        assert_eq!(of("smtp://10.0.0.1:25"), Ok(Security::StartTls));
+        assert_eq!(of("smtp://127.0.0.1:2525"), Ok(Security::Plain));
+        assert_eq!(of("smtp://localhost"), Ok(Security::Plain));
+        assert_eq!(of("smtps://127.0.0.1"), Ok(Security::Wrapper));
+        assert!(of("smtp+insecure://mail.example.com").is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod customers;
 mod demo;
 mod fake_child;
 mod fixtures;
+mod mail;
 mod nested_loading;
 mod orders;
 mod plumbing;

@@ -58,7 +58,8 @@ pub async fn invite(
     )
     .await?;
     let ttl_days = services.config.auth.invitation_ttl_days;
-    let mailed = mail::enqueue(&txn, services, mail::templates::staff_invitation(&services.config, &created.email, role, &raw, ttl_days)).await?;
+    let mailed =
+        mail::enqueue(&txn, services, mail::templates::staff_invitation(&services.config, &created.email, role, &raw, ttl_days)).await?;
     txn.commit().await?;
     if mailed {
         mail::wake(services);

@@ -36,7 +36,7 @@ impl Default for Settings {
 impl Settings {
     /// Whether this account wants a mail about `alert`.
     pub fn wants(&self, alert: &alert::Model) -> bool {
-        self.email_enabled && (rank(alert.severity) >= rank(self.min_severity) || self.alert_types.iter().any(|t| *t == alert.alert_type))
+        self.email_enabled && (rank(alert.severity) >= rank(self.min_severity) || self.alert_types.contains(&alert.alert_type))
     }
 
     fn from_row(row: notification_setting::Model) -> Self {

@@ -13,10 +13,7 @@ use serde_json::Value;
 use super::{checkout, event, invoices, mirror, Handled};
 use crate::{
     auth::RequestMeta,
-    domain::{
-        customers::SET_PASSWORD_TTL_DAYS,
-        mail, orders,
-    },
+    domain::{customers::SET_PASSWORD_TTL_DAYS, mail, orders},
     error::{AppError, FieldError},
     integrations::stripe::{
         webhook::{self, Refusal},
