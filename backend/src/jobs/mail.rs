@@ -7,10 +7,7 @@
 
 use std::time::Duration;
 
-use tokio::{
-    sync::{broadcast, oneshot},
-    task::JoinSet,
-};
+use tokio::sync::{broadcast, oneshot};
 
 use super::outbox::Worker;
 use crate::{
@@ -83,18 +80,7 @@ pub async fn send_due_batch(services: &Services) -> Result<usize, AppError> {
         return Ok(0);
     }
     let claimed = outbox::claim_due(services).await?;
-    let count = claimed.len();
-    let mut sends = JoinSet::new();
-    for one in claimed {
-        let services = services.clone();
-        sends.spawn(async move { attempt(&services, one).await });
-    }
-    while let Some(joined) = sends.join_next().await {
-        if let Err(err) = joined {
-            tracing::error!(error = %err, "mail worker: a send task failed");
-        }
-    }
-    Ok(count)
+    Ok(super::attempt_all(services, claimed, "mail worker", |services, one| async move { attempt(&services, one).await }).await)
 }
 
 /// Sends one claimed mail and records what happened.

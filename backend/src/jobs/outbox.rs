@@ -7,10 +7,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use tokio::{
-    sync::oneshot,
-    task::{JoinHandle, JoinSet},
-};
+use tokio::{sync::oneshot, task::JoinHandle};
 
 use crate::{
     domain::webhooks::{
@@ -91,18 +88,7 @@ async fn run(services: Services, mut stopped: oneshot::Receiver<()>) {
 /// scheduler or a test can drive the outbox without the loop).
 pub async fn deliver_due_batch(services: &Services) -> Result<usize, AppError> {
     let claimed = delivery::claim_due(services).await?;
-    let count = claimed.len();
-    let mut sends = JoinSet::new();
-    for one in claimed {
-        let services = services.clone();
-        sends.spawn(async move { attempt(&services, one).await });
-    }
-    while let Some(joined) = sends.join_next().await {
-        if let Err(err) = joined {
-            tracing::error!(error = %err, "webhook outbox: a send task failed");
-        }
-    }
-    Ok(count)
+    Ok(super::attempt_all(services, claimed, "webhook outbox", |services, one| async move { attempt(&services, one).await }).await)
 }
 
 /// Sends one claimed delivery and records what happened.
