@@ -9,7 +9,7 @@ use chrono::Utc;
 use entity::{alert, user, AccountKind};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Order, Query},
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
 };
 
 use super::{cooldown, enqueue, settings, templates, wake};
@@ -34,6 +34,11 @@ pub struct Pass {
 /// With mail off it does nothing (the alerts wait, and go stale).
 pub async fn notify_due(services: &Services) -> Result<Pass, AppError> {
     if services.mailer.is_none() {
+        return Ok(Pass::default());
+    }
+    // A read first: most passes find nothing, and need not take the write lock.
+    let waiting = alert::Entity::find().filter(alert::Column::NotifiedAt.is_null()).select_only().column(alert::Column::Id);
+    if waiting.into_tuple::<uuid::Uuid>().one(&services.db).await?.is_none() {
         return Ok(Pass::default());
     }
     let now = Utc::now();

@@ -80,6 +80,13 @@ async fn staff_alerts_go_to_active_staff_who_want_them() {
     let app = mail_app(&sink, |_| {}).await;
     let owner = app.setup_owner().await;
     app.create_account("sue@example.com", "support-password-1", AccountKind::Staff, Some(StaffRole::Support)).await;
+    app.create_account("gone@example.com", "admin-password-1", AccountKind::Staff, Some(StaffRole::Admin)).await;
+    entity::user::Entity::update_many()
+        .col_expr(entity::user::Column::Active, sea_orm::sea_query::Expr::value(false))
+        .filter(entity::user::Column::Email.eq("gone@example.com"))
+        .exec(&app.services.db)
+        .await
+        .unwrap();
     customer(&app).await;
     let warning = NewAlert { severity: AlertSeverity::Warning, ..critical(None, "QUOTA_WARNING", "o-2") };
     raise(&app, warning.clone()).await;
@@ -91,6 +98,7 @@ async fn staff_alerts_go_to_active_staff_who_want_them() {
     assert_eq!(subjects(OWNER_EMAIL), ["[Hub] CRITICAL: WEBHOOK_ENDPOINT_DISABLED"]);
     assert_eq!(subjects("sue@example.com"), ["[Hub] CRITICAL: WEBHOOK_ENDPOINT_DISABLED"]);
     assert!(sink.to(CUSTOMER).is_empty(), "customers never get staff alerts");
+    assert!(sink.to("gone@example.com").is_empty(), "deactivated staff get nothing");
     assert_eq!(mails.len(), 2);
 
     // The owner asks for that warning type too; the next one is mailed to them alone.
