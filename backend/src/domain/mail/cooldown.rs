@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use entity::{alert, notification_cooldown};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    sea_query::{Expr, ExprTrait, OnConflict},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -24,7 +24,10 @@ pub fn subject_of(alert: &alert::Model) -> String {
 }
 
 /// Whether `user` may be mailed about `alert` now; records the mail (or counts
-/// it as suppressed) on `conn`, the caller's transaction.
+/// it as suppressed) on `conn`, the caller's transaction. Written as
+/// conditional statements, not read-then-write, so two replicas mailing about
+/// alerts of one kind at once still admit one mail (on PostgreSQL the second
+/// waits for the first's row and then sees it).
 pub async fn admit<C: ConnectionTrait>(
     conn: &C,
     user: Uuid,
@@ -32,31 +35,39 @@ pub async fn admit<C: ConnectionTrait>(
     cooldown: chrono::Duration,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
+    use notification_cooldown::Column as K;
     let subject = subject_of(alert);
     let key = format!("{user}|{}|{subject}", alert.alert_type);
-    use notification_cooldown::Column as K;
-    let found = notification_cooldown::Entity::find().filter(K::CooldownKey.eq(&key)).one(conn).await?;
-    let Some(found) = found else {
-        notification_cooldown::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            cooldown_key: Set(key),
-            user_id: Set(user),
-            alert_type: Set(alert.alert_type.clone()),
-            subject: Set(subject.chars().take(200).collect()),
-            last_sent_at: Set(now),
-            suppressed: Set(0),
-        }
-        .insert(conn)
+    let first = notification_cooldown::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        cooldown_key: Set(key.clone()),
+        user_id: Set(user),
+        alert_type: Set(alert.alert_type.clone()),
+        subject: Set(subject.chars().take(200).collect()),
+        last_sent_at: Set(now),
+        suppressed: Set(0),
+    };
+    let inserted = notification_cooldown::Entity::insert(first)
+        .on_conflict(OnConflict::column(K::CooldownKey).do_nothing().to_owned())
+        .exec_without_returning(conn)
         .await?;
+    if inserted == 1 {
         return Ok(true);
-    };
-    let cooling = found.last_sent_at + cooldown > now;
-    let update = notification_cooldown::Entity::update_many().filter(K::Id.eq(found.id));
-    let update = if cooling {
-        update.col_expr(K::Suppressed, Expr::col(K::Suppressed).add(1))
-    } else {
-        update.col_expr(K::LastSentAt, Expr::value(now)).col_expr(K::Suppressed, Expr::value(0))
-    };
-    update.exec(conn).await?;
-    Ok(!cooling)
+    }
+    let cooled = notification_cooldown::Entity::update_many()
+        .col_expr(K::LastSentAt, Expr::value(now))
+        .col_expr(K::Suppressed, Expr::value(0))
+        .filter(K::CooldownKey.eq(&key))
+        .filter(K::LastSentAt.lte(now - cooldown))
+        .exec(conn)
+        .await?;
+    if cooled.rows_affected == 1 {
+        return Ok(true);
+    }
+    notification_cooldown::Entity::update_many()
+        .col_expr(K::Suppressed, Expr::col(K::Suppressed).add(1))
+        .filter(K::CooldownKey.eq(&key))
+        .exec(conn)
+        .await?;
+    Ok(false)
 }

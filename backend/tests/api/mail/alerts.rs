@@ -138,6 +138,22 @@ async fn a_flapping_source_is_mailed_once_per_cooldown_and_the_rest_is_counted()
 }
 
 #[tokio::test]
+async fn once_the_cooldown_is_over_the_source_is_mailed_again() {
+    let sink = SmtpSink::start().await;
+    let app = mail_app(&sink, |c| c.mail.alert_cooldown_minutes = 0).await;
+    app.setup_owner().await;
+    let cara = customer(&app).await;
+    for _ in 0..2 {
+        let raised = raise(&app, critical(Some(cara), "TENANT_OFFLINE", "o-7")).await;
+        pass(&app).await;
+        alerts::acknowledge_by_key(&app.services.db, raised.dedupe_key.as_deref().unwrap(), cara).await.unwrap();
+    }
+    assert_eq!(sink.wait_for(2, Duration::from_secs(5)).await.len(), 2);
+    let cooldown = notification_cooldown::Entity::find().one(&app.services.db).await.unwrap().unwrap();
+    assert_eq!(cooldown.suppressed, 0);
+}
+
+#[tokio::test]
 async fn a_customer_who_opted_out_gets_no_alert_mail() {
     let sink = SmtpSink::start().await;
     let app = mail_app(&sink, |_| {}).await;
