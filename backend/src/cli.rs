@@ -58,9 +58,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(bind).await?;
             tracing::info!(address = %listener.local_addr()?, "Hub is serving");
             let outbox = services.config.webhooks.worker.then(|| jobs::outbox::spawn(services.clone()));
+            let mail = (services.config.mail.worker && services.mailer.is_some()).then(|| jobs::mail::spawn(services.clone()));
             let served = app::serve(services, listener, app::shutdown_signal()).await;
             if let Some(outbox) = outbox {
                 outbox.stop().await;
+            }
+            if let Some(mail) = mail {
+                mail.stop().await;
             }
             served?;
         }

@@ -57,6 +57,7 @@ pub struct Config {
     pub provisioning: ProvisioningConfig,
     pub stripe: StripeConfig,
     pub webhooks: WebhooksConfig,
+    pub mail: MailConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -191,6 +192,53 @@ impl Default for WebhooksConfig {
     }
 }
 
+/// Mail over SMTP (docs/operations.md). Without `smtp_url` mail is off: nothing
+/// is queued and nobody is mailed.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MailConfig {
+    /// `smtp://user:pass@host:587` (STARTTLS, required except to a loopback
+    /// host) or `smtps://user:pass@host:465` (TLS from the first byte).
+    pub smtp_url: Option<SecretString>,
+    /// The `From` address, e.g. `Hub <hub@example.com>`.
+    pub from: String,
+    /// Run the mail worker in this process. Every replica may run one: a mail
+    /// is leased to one worker at a time and an alert is claimed once.
+    pub worker: bool,
+    /// Within this many minutes a recipient gets one mail per alert type and subject.
+    pub alert_cooldown_minutes: u64,
+    /// How often the worker looks for due mail and unmailed alerts, in ms.
+    pub poll_interval_ms: u64,
+    /// Attempts per mail before it is FAILED.
+    pub max_attempts: u32,
+    /// The first retry delay in ms; later ones grow like the webhook outbox's.
+    pub base_backoff_ms: u64,
+    /// How long a claimed mail stays leased to its worker, in seconds (longer
+    /// than one SMTP conversation, which times out after 30 s).
+    pub lease_secs: u64,
+}
+
+impl MailConfig {
+    /// Whether mail is configured at all.
+    pub fn enabled(&self) -> bool {
+        self.smtp_url.as_ref().is_some_and(|u| !u.expose().trim().is_empty())
+    }
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "Hub <hub@localhost>".into(),
+            worker: true,
+            alert_cooldown_minutes: 30,
+            poll_interval_ms: 10_000,
+            max_attempts: 8,
+            base_backoff_ms: 30_000,
+            lease_secs: 90,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -214,6 +262,7 @@ impl Default for Config {
             provisioning: ProvisioningConfig::default(),
             stripe: StripeConfig::default(),
             webhooks: WebhooksConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -236,6 +285,15 @@ impl Config {
     /// Whether the refresh cookie carries the Secure flag.
     pub fn secure_cookies(&self) -> bool {
         self.cookie_secure.unwrap_or_else(|| self.public_url.as_deref().is_some_and(|u| u.starts_with("https://")))
+    }
+
+    /// Hub's public address without a trailing slash, for links in mails and
+    /// the pages Stripe sends people back to; `http://{bind}` when unset.
+    pub fn public_base(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
     }
 
     pub fn is_postgres(&self) -> bool {

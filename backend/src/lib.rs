@@ -3,8 +3,8 @@
 //! Layers, top to bottom (no import runs back up):
 //! - [`app`], [`graphql`], [`rest`]: transports; they translate and never decide.
 //! - [`domain`]: the rules, each operation taking a capability from [`auth`].
-//! - [`jobs`]: background work (the webhook outbox worker), over `domain` and [`integrations`].
-//! - [`integrations`]: the wire side of outbound calls (bridge, Stripe, webhooks), used by `domain`.
+//! - [`jobs`]: background work (the webhook outbox and mail workers), over `domain` and [`integrations`].
+//! - [`integrations`]: the wire side of outbound calls (bridge, Stripe, webhooks, SMTP), used by `domain`.
 //! - [`auth`], [`events`]: who is asking and what they may do; the event bus.
 //! - `entity`, `migration` crates: tables.
 

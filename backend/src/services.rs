@@ -9,7 +9,7 @@ use crate::{
     config::Config,
     db,
     events::EventBus,
-    integrations::stripe::StripeApi,
+    integrations::{mail::Mailer, stripe::StripeApi},
 };
 
 #[derive(Clone)]
@@ -26,6 +26,10 @@ pub struct Services {
     pub stripe: StripeApi,
     /// Wakes this replica's webhook worker after a commit that enqueued a delivery.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// The SMTP relay; `None` when mail is off (no `mail.smtp_url`).
+    pub mailer: Option<Mailer>,
+    /// Wakes this replica's mail worker after a commit that enqueued mail.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Services {
@@ -33,6 +37,10 @@ impl Services {
     /// event bus of the other replicas.
     pub async fn start(config: Config) -> anyhow::Result<Self> {
         StripeApi::new(&config.stripe).map_err(anyhow::Error::msg)?;
+        mailer(&config).map_err(anyhow::Error::msg)?;
+        if !config.mail.enabled() {
+            tracing::info!("mail is off (no mail.smtp_url): nobody is mailed and nothing is queued");
+        }
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let master_key = MasterKey::load(&config)?;
@@ -59,13 +67,26 @@ impl Services {
         });
         Self {
             db,
-            config: Arc::new(config),
             master_key: Arc::new(master_key),
             jwt,
             events: EventBus::default(),
             http,
             stripe,
             outbox_wake: Arc::default(),
+            mailer: mailer(&config).unwrap_or_else(|err| {
+                tracing::error!(error = %err, "mail is unusable with these settings");
+                None
+            }),
+            mail_wake: Arc::default(),
+            config: Arc::new(config),
         }
+    }
+}
+
+/// The SMTP relay the mail settings describe, if any.
+fn mailer(config: &Config) -> Result<Option<Mailer>, String> {
+    match &config.mail.smtp_url {
+        Some(url) if config.mail.enabled() => Mailer::new(url.expose(), &config.mail.from).map(Some),
+        _ => Ok(None),
     }
 }

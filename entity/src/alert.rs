@@ -24,6 +24,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub acknowledged_by: Option<Uuid>,
     pub acknowledged_at: Option<DateTimeUtc>,
+    /// When the mail worker claimed it and queued its mails (at most once).
+    pub notified_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,9 @@ pub mod invitation;
 pub mod invoice;
 pub mod license;
 pub mod licensed_site;
+pub mod mail_message;
+pub mod notification_cooldown;
+pub mod notification_setting;
 pub mod order;
 pub mod password_token;
 pub mod payment;
@@ -46,6 +49,7 @@ pub mod webhook_endpoint;
 pub mod webhook_types;
 
 pub use control_types::*;
+pub use mail_message::{MailKind, MailStatus};
 pub use site_types::{LicenseStatus, SiteStatus};
 pub use stripe_types::*;
 pub use types::{AccountKind, StaffRole};

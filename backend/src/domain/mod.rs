@@ -11,6 +11,7 @@ pub mod audit_log;
 pub mod billing;
 pub mod customers;
 pub mod identity;
+pub mod mail;
 pub mod orders;
 pub mod page;
 pub mod payments;

@@ -103,6 +103,8 @@ impl From<WireEvent> for Event {
                     created_at: a.created_at,
                     acknowledged_by: a.acknowledged_by,
                     acknowledged_at: a.acknowledged_at,
+                    // Bookkeeping of the mail worker, which reads the table itself.
+                    notified_at: None,
                 }
                 .into(),
             }),
@@ -221,6 +223,7 @@ mod tests {
                 created_at: Utc::now(),
                 acknowledged_by: None,
                 acknowledged_at: None,
+                notified_at: None,
             }
             .into(),
         })

@@ -14,6 +14,7 @@ pub mod identity;
 pub mod live_types;
 pub mod loaders;
 pub mod nested;
+pub mod notifications;
 pub mod order_types;
 pub mod orders;
 pub mod payments;
@@ -46,6 +47,7 @@ pub struct Query(
     sites::SiteQuery,
     webhooks::WebhookQuery,
     alerts::AlertQuery,
+    notifications::NotificationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -65,6 +67,7 @@ pub struct Mutation(
     sites::SiteMutation,
     webhooks::WebhookMutation,
     alerts::AlertMutation,
+    notifications::NotificationMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;

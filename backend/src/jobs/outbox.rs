@@ -7,10 +7,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use tokio::{
-    sync::oneshot,
-    task::{JoinHandle, JoinSet},
-};
+use tokio::{sync::oneshot, task::JoinHandle};
 
 use crate::{
     domain::webhooks::{
@@ -37,6 +34,11 @@ pub fn spawn(services: Services) -> Worker {
 }
 
 impl Worker {
+    /// A worker handle for another job's loop (the mail worker shares this one).
+    pub(crate) fn from_parts(stop: oneshot::Sender<()>, task: JoinHandle<()>) -> Self {
+        Self { stop: Some(stop), task: Some(task) }
+    }
+
     /// Asks the loop to stop after its current batch and waits for it.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -86,18 +88,7 @@ async fn run(services: Services, mut stopped: oneshot::Receiver<()>) {
 /// scheduler or a test can drive the outbox without the loop).
 pub async fn deliver_due_batch(services: &Services) -> Result<usize, AppError> {
     let claimed = delivery::claim_due(services).await?;
-    let count = claimed.len();
-    let mut sends = JoinSet::new();
-    for one in claimed {
-        let services = services.clone();
-        sends.spawn(async move { attempt(&services, one).await });
-    }
-    while let Some(joined) = sends.join_next().await {
-        if let Err(err) = joined {
-            tracing::error!(error = %err, "webhook outbox: a send task failed");
-        }
-    }
-    Ok(count)
+    Ok(super::attempt_all(services, claimed, "webhook outbox", |services, one| async move { attempt(&services, one).await }).await)
 }
 
 /// Sends one claimed delivery and records what happened.

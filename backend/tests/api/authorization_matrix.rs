@@ -377,6 +377,16 @@ static MATRIX: &[Row] = &[
         query: "query { auditLog(first: 5) { totalCount edges { node { id action } } } }",
         vars: |_, _| json!({}),
         expect: [A, A, F, F, F, F, U] },
+
+    // Notification settings: every signed-in account reads and changes its own.
+    Row { name: "notificationSettings", field: "notificationSettings", fresh: Fresh::Nothing,
+        query: "query { notificationSettings { emailEnabled minSeverity alertTypes } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, A, U] },
+    Row { name: "updateNotificationSettings", field: "updateNotificationSettings", fresh: Fresh::Nothing,
+        query: "mutation { updateNotificationSettings(input: { minSeverity: CRITICAL }) { minSeverity } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, A, U] },
 ];
 
 /// What a cell actually answered, in the terms of [`Outcome`] where it can be.

@@ -26,6 +26,8 @@ pub struct TestApp {
     pub services: Services,
     /// The webhook outbox worker, when the test turned `webhooks.worker` on.
     worker: Option<hub::jobs::outbox::Worker>,
+    /// The mail worker, when the test set `mail.smtp_url` and turned `mail.worker` on.
+    mail_worker: Option<hub::jobs::outbox::Worker>,
     dir: tempfile::TempDir,
     _shutdown: oneshot::Sender<()>,
 }
@@ -78,6 +80,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     config.master_key = Some(hub::config::SecretString::new(STANDARD.encode([7u8; 32])));
     config.database_url = hub::config::SecretString::new(database_url(dir.path()).await);
     config.webhooks.worker = false;
+    config.mail.worker = false;
     tweak(&mut config);
     start(config, dir).await
 }
@@ -102,8 +105,9 @@ async fn start(config: Config, dir: tempfile::TempDir) -> TestApp {
         .expect("server runs");
     });
     let worker = services.config.webhooks.worker.then(|| hub::jobs::outbox::spawn(services.clone()));
+    let mail_worker = (services.config.mail.worker && services.mailer.is_some()).then(|| hub::jobs::mail::spawn(services.clone()));
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    TestApp { addr, statements, client, services, worker, dir, _shutdown: tx }
+    TestApp { addr, statements, client, services, worker, mail_worker, dir, _shutdown: tx }
 }
 
 async fn database_url(dir: &std::path::Path) -> String {
@@ -124,9 +128,12 @@ impl TestApp {
     /// Stops this Hub (server and worker; the worker finishes its batch) and
     /// starts a new one on the same database and data folder, as after a restart.
     pub async fn restart(self) -> TestApp {
-        let TestApp { services, worker, dir, _shutdown, .. } = self;
+        let TestApp { services, worker, mail_worker, dir, _shutdown, .. } = self;
         drop(_shutdown);
         if let Some(worker) = worker {
+            worker.stop().await;
+        }
+        if let Some(worker) = mail_worker {
             worker.stop().await;
         }
         let config = (*services.config).clone();

@@ -17,6 +17,7 @@ mod fake_child;
 mod fixtures;
 mod live_alerts;
 mod live_orders;
+mod mail;
 mod nested_loading;
 mod orders;
 mod plumbing;

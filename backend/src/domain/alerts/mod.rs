@@ -63,6 +63,7 @@ pub async fn raise<C: ConnectionTrait>(conn: &C, new: NewAlert) -> Result<Option
         created_at: Utc::now(),
         acknowledged_by: None,
         acknowledged_at: None,
+        notified_at: None,
     };
     let active: alert::ActiveModel = row.clone().into();
     let inserted =

@@ -1,5 +1,6 @@
 //! Creating a customer account and the one-time link with which the customer
-//! chooses a password (the same link will later serve password resets).
+//! chooses a password (the same link will later serve password resets). With
+//! mail on, the customer is mailed the link in the same transaction.
 
 use chrono::Utc;
 use entity::{customer, password_token, user, AccountKind, CustomerStatus};
@@ -13,6 +14,7 @@ use crate::{
     domain::{
         audit,
         identity::{accounts, parse_name, sessions, Email, SessionTokens},
+        mail,
     },
     error::AppError,
     Services,
@@ -60,7 +62,12 @@ pub async fn create(
         })),
     )
     .await?;
+    let link = mail::templates::set_password(&services.config, &account.email, &account.name, &raw, SET_PASSWORD_TTL_DAYS);
+    let mailed = mail::enqueue(&txn, services, link).await?;
     txn.commit().await?;
+    if mailed {
+        mail::wake(services);
+    }
     let view = CustomerView {
         id: account.id,
         email: account.email,

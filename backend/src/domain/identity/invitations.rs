@@ -1,5 +1,6 @@
 //! Staff invitations: an OWNER invites an e-mail address with a role; the invitee
 //! sets name and password with the token (stored as a digest, valid 7 days).
+//! With mail on, the invitee is mailed the accept link in the same transaction.
 
 use chrono::Utc;
 use entity::{invitation, AccountKind, StaffRole};
@@ -13,7 +14,7 @@ use crate::{
         tokens, Cap, RequestMeta,
     },
     domain::{
-        audit,
+        audit, mail,
         page::{Page, PageRequest},
     },
     error::AppError,
@@ -56,7 +57,13 @@ pub async fn invite(
             .details(serde_json::json!({ "email": created.email, "role": role })),
     )
     .await?;
+    let ttl_days = services.config.auth.invitation_ttl_days;
+    let mailed =
+        mail::enqueue(&txn, services, mail::templates::staff_invitation(&services.config, &created.email, role, &raw, ttl_days)).await?;
     txn.commit().await?;
+    if mailed {
+        mail::wake(services);
+    }
     Ok((created, raw))
 }
 

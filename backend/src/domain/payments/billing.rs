@@ -53,10 +53,7 @@ fn ensure_configured(services: &Services) -> Result<(), AppError> {
 
 /// Hub's public address, for the pages Stripe sends people back to.
 fn public_base(config: &Config) -> String {
-    match &config.public_url {
-        Some(url) => url.trim_end_matches('/').to_owned(),
-        None => format!("http://{}", config.bind),
-    }
+    config.public_base()
 }
 
 /// The Stripe customer of `customer_id`, created (once, idempotently) if needed.

@@ -138,8 +138,8 @@ pub(super) async fn completed<C: ConnectionTrait>(conn: &C, event: &event::Envel
     let customer_id = payer.customer_id;
     let meta = RequestMeta::default();
     if let Some((account, _token)) = &payer.new_account {
-        // The raw token is for the customer alone: kept out of logs and answers.
-        // issue 5: hand it to the mailer here.
+        // The raw token is for the customer alone: kept out of logs and answers,
+        // and mailed to them (see `webhook::take`).
         let details = json!({ "email": account.email, "name": account.name, "source": "stripe_checkout", "setPasswordLinkIssued": true });
         audit::record(conn, audit::Entry::new(None, "customer.created", &meta).target("customer", customer_id).details(details)).await?;
     }
@@ -190,5 +190,6 @@ pub(super) async fn completed<C: ConnectionTrait>(conn: &C, event: &event::Envel
     audit::record(conn, entry).await?;
     let mut handled = if problems.is_empty() { Handled::applied() } else { Handled::attention(problems.join("; ")) };
     handled.paid_order = order;
+    handled.new_account = payer.new_account.map(|(account, token)| (account.email, account.name, token));
     Ok(handled)
 }

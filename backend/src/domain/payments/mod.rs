@@ -30,18 +30,21 @@ pub(crate) struct Handled {
     detail: Option<String>,
     /// An order the event created, to start provisioning after commit (AUTO mode).
     paid_order: Option<order::Model>,
+    /// A customer account the event created: (e-mail, name, raw set-password
+    /// token), mailed the link in the event's transaction.
+    new_account: Option<(String, String, String)>,
 }
 
 impl Handled {
     fn applied() -> Self {
-        Self { outcome: StripeEventOutcome::Applied, detail: None, paid_order: None }
+        Self { outcome: StripeEventOutcome::Applied, detail: None, paid_order: None, new_account: None }
     }
 
     fn ignored(reason: impl Into<String>) -> Self {
-        Self { outcome: StripeEventOutcome::Ignored, detail: Some(reason.into()), paid_order: None }
+        Self { outcome: StripeEventOutcome::Ignored, detail: Some(reason.into()), paid_order: None, new_account: None }
     }
 
     fn attention(reason: impl Into<String>) -> Self {
-        Self { outcome: StripeEventOutcome::NeedsAttention, detail: Some(reason.into()), paid_order: None }
+        Self { outcome: StripeEventOutcome::NeedsAttention, detail: Some(reason.into()), paid_order: None, new_account: None }
     }
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::{checkout, event, invoices, mirror, Handled};
 use crate::{
     auth::RequestMeta,
-    domain::orders,
+    domain::{customers::SET_PASSWORD_TTL_DAYS, mail, orders},
     error::{AppError, FieldError},
     integrations::stripe::{
         webhook::{self, Refusal},
@@ -85,7 +85,15 @@ async fn take(services: &Services, event: &event::Envelope, raw: &Value) -> Resu
         row.detail = Set(handled.detail.clone());
         row.update(&txn).await?;
     }
+    let mut mailed = false;
+    if let Some((email, name, token)) = &handled.new_account {
+        let link = mail::templates::set_password(&services.config, email, name, token, SET_PASSWORD_TTL_DAYS);
+        mailed = mail::enqueue(&txn, services, link).await?;
+    }
     txn.commit().await?;
+    if mailed {
+        mail::wake(services);
+    }
 
     if handled.outcome == StripeEventOutcome::NeedsAttention {
         let detail = handled.detail.as_deref().unwrap_or_default();
