@@ -42,14 +42,17 @@ async fn main() {
     let gap = Duration::from_millis(env_or("GAP_MS", 20) as u64);
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::default();
-    config.data_dir = dir.path().to_path_buf();
-    config.spa_dir = dir.path().to_path_buf();
-    config.database_url = SecretString::new(format!("sqlite://{}/hub.db", dir.path().display()));
-    config.master_key = Some(SecretString::new(STANDARD.encode([9u8; 32])));
+    let mut config = Config {
+        data_dir: dir.path().to_path_buf(),
+        spa_dir: dir.path().to_path_buf(),
+        database_url: SecretString::new(format!("sqlite://{}/hub.db", dir.path().display())),
+        master_key: Some(SecretString::new(STANDARD.encode([9u8; 32]))),
+        ..Config::default()
+    };
     // Every connection comes from 127.0.0.1: lift the per-IP budget.
     config.rate_limit.per_minute = 1_000_000;
     config.webhooks.worker = false;
+    config.mail.worker = false;
     let services = Services::start(config).await.expect("services start");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
