@@ -60,13 +60,14 @@ async function customerWithSite(token, project, name) {
 
 /** A child project posts an alert over the signed bridge; about a site when `site` is given. */
 async function raiseAlert(baseUrl, project, message, site) {
-  const body = { type: 'SITE_DEGRADED', severity: 'WARNING', message, ...(site ? { siteUuid: site } : {}) };
+  const body = { type: 'SITE_DEGRADED', severity: 'WARNING', message, ...(site ? { site_uuid: site } : {}) };
   const answer = await signedBridgeCall(baseUrl, project, '/api/internal/saas/alerts', body);
-  assert.equal(answer.status, 201, JSON.stringify(answer.body));
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
   return answer.body;
 }
 
-const messages = (received) => received.map((r) => r.alerts.message);
+// Hub prefixes a child's message with the project's name.
+const messages = (received) => received.map((r) => r.alerts.message.replace(/^[^:]+: /, ''));
 
 test('each viewer receives only the alerts they may see, and resumes without gap or duplicate', { timeout: 60_000 }, async () => {
   const token = await setupOwner(hub.baseUrl, owner);

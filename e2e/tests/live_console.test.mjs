@@ -69,7 +69,7 @@ test('a bridge-raised alert toasts within a second; the alerts page acknowledges
   const answer = await signedBridgeCall(hub.baseUrl, project, '/api/internal/saas/alerts', {
     type: 'DISK_PRESSURE', severity: 'CRITICAL', message: 'ShopCore node-01 disk at 97 %',
   });
-  assert.equal(answer.status, 201, JSON.stringify(answer.body));
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
   const toast = page.getByTestId('alert-toast').filter({ hasText: 'ShopCore node-01 disk at 97 %' });
   await toast.waitFor({ timeout: 1_000 });
   const elapsed = Date.now() - sent;
@@ -88,7 +88,7 @@ test('a bridge-raised alert toasts within a second; the alerts page acknowledges
   const rows = page.getByTestId('alert-row');
   await rows.nth(1).waitFor();
   assert.deepEqual(await rows.getByTestId('alert-message').allTextContents(),
-    ['ShopCore queries slower than usual', 'ShopCore node-01 disk at 97 %'], 'newest first');
+    ['ShopCore: ShopCore queries slower than usual', 'ShopCore: ShopCore node-01 disk at 97 %'], 'newest first, named after the project');
   await page.getByTestId('alert-severity').selectOption('CRITICAL');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="alert-row"]').length === 1);
   await shot('alerts-page-critical');
@@ -100,6 +100,6 @@ test('a bridge-raised alert toasts within a second; the alerts page acknowledges
   // The server agrees: one open alert left.
   const open = await gql(hub.baseUrl, 'query { alerts(acknowledged: false) { totalCount nodes { message } } }', {}, token);
   assert.equal(open.alerts.totalCount, 1);
-  assert.equal(open.alerts.nodes[0].message, 'ShopCore queries slower than usual');
+  assert.equal(open.alerts.nodes[0].message, 'ShopCore: ShopCore queries slower than usual');
   await context.close();
 });

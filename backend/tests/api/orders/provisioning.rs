@@ -164,7 +164,15 @@ async fn an_order_cancelled_during_its_run_stays_cancelled() {
     let order = get_order(&app, &owner, &id).await;
     assert_eq!(order.data("order.status"), "CANCELLED");
     assert!(order.data("order.fulfilledAt").is_null());
-    let lines = log_lines(&app, &owner, &id).await;
+    // The run writes its closing WARN line just after committing its end.
+    let mut lines = log_lines(&app, &owner, &id).await;
+    for _ in 0..250 {
+        if lines.last().is_some_and(|l| l["level"] == "WARN") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        lines = log_lines(&app, &owner, &id).await;
+    }
     assert_eq!(lines.last().unwrap()["level"], "WARN", "{lines:?}");
     assert_eq!(mutate(&app, &owner, "provisionOrder", &id).await.code(), "CONFLICT");
 }
