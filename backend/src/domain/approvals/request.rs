@@ -1,14 +1,18 @@
 //! A tenant asks for approval of a gated command. The tenant API authenticates the
-//! order before calling this, so it takes no capability.
+//! order before calling this, so it takes no capability. The request raises an
+//! APPROVAL_REQUESTED alert for the order's customer in the same transaction.
 
 use chrono::{Duration, Utc};
-use entity::{command_approval, ApprovalStatus};
+use entity::{command_approval, AlertSeverity, ApprovalStatus};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    domain::agents::{find_order, is_slug, is_tool_name},
+    domain::{
+        agents::{find_order, is_slug, is_tool_name},
+        alerts::{self, NewAlert},
+    },
     error::{AppError, FieldError},
     Services,
 };
@@ -63,8 +67,9 @@ impl ApprovalRequest {
 /// Records a PENDING approval for `order_id`, expiring 24 h after now.
 pub async fn request(services: &Services, order_id: Uuid, input: ApprovalRequest) -> Result<command_approval::Model, AppError> {
     input.check()?;
-    find_order(&services.db, order_id).await?;
+    let order = find_order(&services.db, order_id).await?;
     let now = Utc::now();
+    let txn = crate::db::begin_write(&services.db).await?;
     let created = command_approval::ActiveModel {
         id: Set(Uuid::new_v4()),
         order_id: Set(order_id),
@@ -81,7 +86,18 @@ pub async fn request(services: &Services, order_id: Uuid, input: ApprovalRequest
         decision_reason: Set(None),
         delivered_at: Set(None),
     }
-    .insert(&services.db)
+    .insert(&txn)
     .await?;
+    let alert = NewAlert {
+        alert_type: alerts::APPROVAL_REQUESTED,
+        severity: AlertSeverity::Info,
+        customer_id: Some(order.customer_id),
+        subject: Some(("approval", created.id.to_string())),
+        message: format!("Agent {} on {} asks for approval: {}", created.agent_id, order.domain, created.human_readable),
+        dedupe_key: Some(alerts::approval_requested_key(created.id)),
+    };
+    let raised = alerts::raise(&txn, alert).await?;
+    txn.commit().await?;
+    alerts::announce(services, raised.iter());
     Ok(created)
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::{checkout, event, invoices, mirror, Handled};
 use crate::{
     auth::RequestMeta,
-    domain::orders,
+    domain::{alerts, orders},
     error::{AppError, FieldError},
     integrations::stripe::{
         webhook::{self, Refusal},
@@ -86,6 +86,7 @@ async fn take(services: &Services, event: &event::Envelope, raw: &Value) -> Resu
         row.update(&txn).await?;
     }
     txn.commit().await?;
+    alerts::announce(services, handled.raised.iter());
 
     if handled.outcome == StripeEventOutcome::NeedsAttention {
         let detail = handled.detail.as_deref().unwrap_or_default();
