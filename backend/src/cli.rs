@@ -58,7 +58,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(bind).await?;
             tracing::info!(address = %listener.local_addr()?, "Hub is serving");
             let outbox = services.config.webhooks.worker.then(|| jobs::outbox::spawn(services.clone()));
+            let scheduler = if services.config.scheduler.enabled { Some(jobs::scheduler::start(services.clone()).await?) } else { None };
             let served = app::serve(services, listener, app::shutdown_signal()).await;
+            if let Some(scheduler) = scheduler {
+                scheduler.stop().await;
+            }
             if let Some(outbox) = outbox {
                 outbox.stop().await;
             }

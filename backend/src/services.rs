@@ -26,6 +26,9 @@ pub struct Services {
     pub stripe: StripeApi,
     /// Wakes this replica's webhook worker after a commit that enqueued a delivery.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// The scheduled jobs running in this process (jobs/runner.rs): one run of a
+    /// job at a time per replica; PostgreSQL advisory locks add across replicas.
+    pub running_jobs: Arc<std::sync::Mutex<std::collections::HashSet<&'static str>>>,
 }
 
 impl Services {
@@ -63,6 +66,7 @@ impl Services {
             http,
             stripe,
             outbox_wake: Arc::default(),
+            running_jobs: Arc::default(),
         }
     }
 }
