@@ -297,3 +297,33 @@ async fn the_webhook_outbox_job_runs_one_pass() {
     let report = jobs::run(&app.services, job("webhook-outbox"), Utc::now(), Trigger::Manual).await.unwrap();
     assert_eq!((report.status, report.summary), (RunStatus::Ran, Some(json!({ "attempted": 0 }))));
 }
+
+#[tokio::test]
+async fn the_built_in_scheduler_fires_on_its_schedule_and_two_replicas_share_the_ticks() {
+    let app = spawn_app_with(|c| {
+        c.scheduler.jobs.insert("heartbeat_check".into(), "* * * * * *".into());
+        c.scheduler.jobs.insert("approval-expiry".into(), "off".into());
+        c.scheduler.jobs.insert("stats-cleanup".into(), "off".into());
+    })
+    .await;
+    let twin = app.twin().await;
+    let left = jobs::scheduler::start(app.services.clone()).await.unwrap();
+    let right = jobs::scheduler::start(twin.clone()).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let runs = loop {
+        let runs = runs_of(&app.services.db, "heartbeat-check").await;
+        if runs.iter().filter(|r| r.outcome == "SUCCEEDED").count() >= 3 || std::time::Instant::now() > deadline {
+            break runs;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    left.stop().await;
+    right.stop().await;
+    assert!(runs.iter().filter(|r| r.outcome == "SUCCEEDED").count() >= 3, "the scheduler fired: {runs:?}");
+    assert!(runs.iter().all(|r| r.trigger == "SCHEDULE" && r.slot.timestamp_subsec_nanos() == 0));
+    let mut slots: Vec<_> = runs.iter().map(|r| r.slot).collect();
+    slots.dedup();
+    assert_eq!(slots.len(), runs.len(), "one run per tick between the two replicas");
+    assert!(runs_of(&app.services.db, "approval-expiry").await.is_empty(), "a job set to off is not scheduled");
+    twin.db.close().await.ok();
+}
