@@ -63,18 +63,11 @@ async fn an_approval_request_raises_one_alert_for_the_customer() {
     let (_, a) = customer(&app, "a@example.com").await;
     let order = order_of(&app, a).await;
     let mut events = app.services.events.subscribe();
-    let request = approvals::ApprovalRequest {
-        agent_id: "it-admin".into(),
-        command_class: "red".into(),
-        tool_name: "file_delete".into(),
-        tool_args: json!({ "path": "/tmp/x" }),
-        human_readable: "IT Admin wants to delete /tmp/x".into(),
-    };
-    let approval = approvals::request(&app.services, order, request).await.unwrap();
+    let approval = approvals::request(&app.services, order, crate::approvals::ask("file_delete")).await.unwrap();
     let raised = of_type(&app, "APPROVAL_REQUESTED").await;
     assert_eq!(raised.len(), 1);
     assert_eq!((raised[0].customer_id, raised[0].subject_id.clone()), (Some(a), Some(approval.id.to_string())));
-    assert!(raised[0].message.contains("IT Admin wants to delete /tmp/x"), "{}", raised[0].message);
+    assert!(raised[0].message.contains("IT Admin wants to run file_delete"), "{}", raised[0].message);
     assert_eq!(announced(&mut events), raised);
 }
 

@@ -8,7 +8,8 @@ use uuid::Uuid;
 use crate::agents::{customer, order_of};
 use crate::helpers::*;
 
-fn ask(tool: &str) -> ApprovalRequest {
+/// A red `tool` request by the IT Admin agent.
+pub fn ask(tool: &str) -> ApprovalRequest {
     ApprovalRequest {
         agent_id: "it-admin".into(),
         command_class: "red".into(),

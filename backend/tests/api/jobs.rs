@@ -17,17 +17,8 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::agents::{customer, order_of};
+use crate::approvals::ask;
 use crate::helpers::*;
-
-fn ask(tool: &str) -> approvals::ApprovalRequest {
-    approvals::ApprovalRequest {
-        agent_id: "it-admin".into(),
-        command_class: "red".into(),
-        tool_name: tool.into(),
-        tool_args: json!({}),
-        human_readable: format!("IT Admin wants to run {tool}"),
-    }
-}
 
 /// A PENDING approval of `order` requested 25 hours ago (so 1 hour past its expiry).
 async fn overdue(app: &TestApp, order: Uuid, tool: &str) -> Uuid {
