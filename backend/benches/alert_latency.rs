@@ -136,7 +136,12 @@ async fn main() {
     latencies.sort();
     let pick = |q: f64| latencies[((latencies.len() as f64 * q).ceil() as usize).clamp(1, latencies.len()) - 1];
     println!("alert latency, commit → parsed by the subscriber ({subscribers} WebSocket subscribers, {alerts} alerts, {gap:?} apart)");
-    println!("deliveries: {} of {expected} ({} missing) in {:.1} s", latencies.len(), expected - latencies.len(), started.elapsed().as_secs_f64());
+    println!(
+        "deliveries: {} of {expected} ({} missing) in {:.1} s",
+        latencies.len(),
+        expected - latencies.len(),
+        started.elapsed().as_secs_f64()
+    );
     if !latencies.is_empty() {
         println!("p50 {:.2} ms · p99 {:.2} ms · max {:.2} ms", ms(pick(0.50)), ms(pick(0.99)), ms(pick(1.0)));
     }

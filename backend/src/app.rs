@@ -25,7 +25,7 @@ use crate::{
     error::AppError,
     graphql::{self, transport::GraphqlState},
     rest::{
-        body, bridge, health,
+        body, bridge, cron, health,
         limits::{self, Source, SourceLimit},
         orders, public, stripe, tenant,
     },
@@ -53,6 +53,7 @@ pub fn router(services: Services) -> Router {
         .merge(tenant_routes(&services))
         .merge(bridge_routes(&services))
         .merge(stripe_routes(&services))
+        .merge(cron_routes(&services))
         .route("/api/{*rest}", any(unknown_api_route))
         .with_state(services.clone());
 
@@ -96,6 +97,7 @@ fn bridge_routes(services: &Services) -> Router<Services> {
     let routes = Router::new()
         .route("/api/internal/saas/project/heartbeat", post(bridge::heartbeat))
         .route("/api/internal/saas/site-stats", post(bridge::site_stats))
+        .route("/api/internal/saas/alerts", post(bridge::alert))
         .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES));
     limited(routes, services, services.config.rate_limit.webhooks_per_minute, Source::BridgeProject)
 }
@@ -105,6 +107,16 @@ fn bridge_routes(services: &Services) -> Router<Services> {
 fn stripe_routes(services: &Services) -> Router<Services> {
     let routes = Router::new().route("/api/v1/webhooks/stripe", post(stripe::webhook)).layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES));
     limited(routes, services, services.config.rate_limit.webhooks_per_minute, Source::Address)
+}
+
+/// The cron route (spec 001 §9), only with a `cron.secret`; limited per
+/// credential and address like the other machine shims.
+fn cron_routes(services: &Services) -> Router<Services> {
+    if services.config.cron.secret.as_ref().is_none_or(|s| s.expose().is_empty()) {
+        return Router::new();
+    }
+    let routes = Router::new().route("/api/v1/cron/{job}", post(cron::run));
+    limited(routes, services, services.config.rate_limit.webhooks_per_minute, Source::Bearer)
 }
 
 /// The tenant-host shim (spec 001 §6), with a 1 MiB body limit.

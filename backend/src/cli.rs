@@ -59,7 +59,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(address = %listener.local_addr()?, "Hub is serving");
             let outbox = services.config.webhooks.worker.then(|| jobs::outbox::spawn(services.clone()));
             let mail = (services.config.mail.worker && services.mailer.is_some()).then(|| jobs::mail::spawn(services.clone()));
+            let scheduler = if services.config.scheduler.enabled { Some(jobs::scheduler::start(services.clone()).await?) } else { None };
             let served = app::serve(services, listener, app::shutdown_signal()).await;
+            if let Some(scheduler) = scheduler {
+                scheduler.stop().await;
+            }
             if let Some(outbox) = outbox {
                 outbox.stop().await;
             }

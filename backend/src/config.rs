@@ -58,6 +58,9 @@ pub struct Config {
     pub stripe: StripeConfig,
     pub webhooks: WebhooksConfig,
     pub mail: MailConfig,
+    pub scheduler: SchedulerConfig,
+    pub cron: CronConfig,
+    pub alerts: AlertsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -239,6 +242,64 @@ impl Default for MailConfig {
     }
 }
 
+/// The built-in scheduler of `hub serve` (jobs/scheduler.rs, docs/operations.md).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SchedulerConfig {
+    /// Run the jobs on their schedules in this process. Every replica may: a
+    /// tick runs once across replicas (the `job_runs` claim).
+    pub enabled: bool,
+    /// Per-job cron expressions (`sec min hour day month weekday`, UTC) that
+    /// replace the defaults, by job name (`approval-expiry` or `approval_expiry`);
+    /// `"off"` leaves a job to the cron route only.
+    pub jobs: std::collections::BTreeMap<String, String>,
+    /// `stats-cleanup` deletes telemetry, sync logs, finished webhook deliveries
+    /// and job runs older than this many days.
+    pub retention_days: u32,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        Self { enabled: true, jobs: Default::default(), retention_days: 90 }
+    }
+}
+
+/// `POST /api/v1/cron/{job}` for external schedulers; off without a secret.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct CronConfig {
+    /// Sent as `Authorization: Bearer <secret>`.
+    pub secret: Option<SecretString>,
+}
+
+/// When conditions become alerts.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct AlertsConfig {
+    /// How often tenant hosts heartbeat (spec 001 §6: every 5 minutes).
+    pub tenant_heartbeat_secs: u64,
+    /// A tenant that missed this many heartbeats is TENANT_OFFLINE (WARNING)…
+    pub tenant_offline_after_missed: u32,
+    /// …and CRITICAL after this many.
+    pub tenant_critical_after_missed: u32,
+    /// A child project silent this long is PROJECT_HEARTBEAT_STALE.
+    pub project_stale_after_secs: u64,
+    /// Disk usage (percent) at or over which a tenant server is STORAGE_QUOTA.
+    pub storage_quota_percent: u32,
+    /// Errors in one site telemetry report at or over which SITE_ERRORS is raised.
+    pub site_errors_per_report: i64,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        Self {
+            tenant_heartbeat_secs: 300,
+            tenant_offline_after_missed: 3,
+            tenant_critical_after_missed: 12,
+            project_stale_after_secs: 900,
+            storage_quota_percent: 90,
+            site_errors_per_report: 50,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -263,6 +324,9 @@ impl Default for Config {
             stripe: StripeConfig::default(),
             webhooks: WebhooksConfig::default(),
             mail: MailConfig::default(),
+            scheduler: SchedulerConfig::default(),
+            cron: CronConfig::default(),
+            alerts: AlertsConfig::default(),
         }
     }
 }

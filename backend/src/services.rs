@@ -30,6 +30,9 @@ pub struct Services {
     pub mailer: Option<Mailer>,
     /// Wakes this replica's mail worker after a commit that enqueued mail.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// The scheduled jobs running in this process (jobs/runner.rs): one run of a
+    /// job at a time per replica; PostgreSQL advisory locks add across replicas.
+    pub running_jobs: Arc<std::sync::Mutex<std::collections::HashSet<&'static str>>>,
 }
 
 impl Services {
@@ -79,6 +82,7 @@ impl Services {
             }),
             mail_wake: Arc::default(),
             config: Arc::new(config),
+            running_jobs: Arc::default(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `alerts`: things staff (and, for their own, customers) should look at. An open
-//! alert (not yet acknowledged) is unique per `dedupe_key`, so a condition that
-//! keeps recurring raises one alert until somebody acknowledges it.
+//! alert (neither acknowledged nor resolved) is unique per `dedupe_key`, so a
+//! condition that keeps recurring raises one alert until somebody acknowledges
+//! it or the condition clears.
 
 use sea_orm::entity::prelude::*;
 
@@ -26,6 +27,8 @@ pub struct Model {
     pub acknowledged_at: Option<DateTimeUtc>,
     /// When the mail worker claimed it and queued its mails (at most once).
     pub notified_at: Option<DateTimeUtc>,
+    /// When the condition cleared by itself (e.g. the tenant heartbeats again).
+    pub resolved_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,7 @@ pub mod customer;
 pub mod founding_member;
 pub mod invitation;
 pub mod invoice;
+pub mod job_run;
 pub mod license;
 pub mod licensed_site;
 pub mod mail_message;

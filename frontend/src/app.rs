@@ -7,9 +7,9 @@ use crate::components::layout::SignedInLayout;
 use crate::pages::customers::{detail::CustomerDetailPage, CustomersPage};
 use crate::pages::orders::{detail::OrderDetailPage, OrdersPage};
 use crate::pages::{
-    accept_invitation::AcceptInvitationPage, agents::AgentsPage, alerts::AlertsPage, approvals::ApprovalsPage, audit::AuditPage, billing::BillingPage,
-    dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage, set_password::SetPasswordPage,
-    settings::SettingsPage, setup::SetupPage, staff::StaffPage,
+    accept_invitation::AcceptInvitationPage, agents::AgentsPage, alerts::AlertsPage, approvals::ApprovalsPage, audit::AuditPage,
+    billing::BillingPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage,
+    set_password::SetPasswordPage, settings::SettingsPage, setup::SetupPage, staff::StaffPage,
 };
 use crate::pages::{projects::ProjectsPage, sites::SitesPage, sync_log::SyncLogPage};
 use leptos::prelude::*;

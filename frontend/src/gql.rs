@@ -21,8 +21,8 @@ pub type DateTime = String;
 pub type JSON = serde_json::Value;
 // Enums shared by all operations instead of one generated copy each.
 pub use crate::domain::{
-    AlertSeverity, AutomationMode, CustomerStatus, HeartbeatState, OrderStatus, PlanCode, ProvisioningJobStatus, ProvisioningLogLevel, RemoteCommandKind,
-    RemoteCommandStatus, SiteStatus, SubscriptionStatus, SyncDirection, WebhookDeliveryStatus, WebhookEventType,
+    AlertSeverity, AutomationMode, CustomerStatus, HeartbeatState, OrderStatus, PlanCode, ProvisioningJobStatus, ProvisioningLogLevel,
+    RemoteCommandKind, RemoteCommandStatus, SiteStatus, SubscriptionStatus, SyncDirection, WebhookDeliveryStatus, WebhookEventType,
 };
 pub use crate::model::{AccountKind, StaffRole};
 

@@ -10,6 +10,7 @@ mod m20261122_000004_bridge;
 mod m20261122_000005_sites;
 mod m20261122_000006_webhooks;
 mod m20261122_000007_stripe;
+mod m20261122_000008_jobs;
 mod m20261122_000009_mail;
 
 /// Runs every migration in order; `hub serve` and `hub migrate` call it at start.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_sites::Migration),
             Box::new(m20261122_000006_webhooks::Migration),
             Box::new(m20261122_000007_stripe::Migration),
+            Box::new(m20261122_000008_jobs::Migration),
             Box::new(m20261122_000009_mail::Migration),
         ]
     }

@@ -17,6 +17,14 @@ pub fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Whether `given` is `expected`, in time independent of where they differ and
+/// of their lengths (both are digested first): for shared secrets such as the
+/// cron secret, compared as sent.
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    let (a, b) = (Sha256::digest(given.as_bytes()), Sha256::digest(expected.as_bytes()));
+    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Ten backup codes like `k7qm-2xwp-9dtr` (12 of 31 symbols: about 59 bits each),
 /// easy to read and type.
 pub fn backup_codes() -> Vec<String> {
@@ -38,6 +46,14 @@ pub fn normalize_backup_code(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_compare_equal_only_when_equal() {
+        assert!(same_secret("cron-secret", "cron-secret"));
+        assert!(!same_secret("cron-secreT", "cron-secret"));
+        assert!(!same_secret("", "cron-secret"));
+        assert!(!same_secret("cron-secret-and-more", "cron-secret"));
+    }
 
     #[test]
     fn tokens_are_unique_and_prefixed() {

@@ -16,6 +16,7 @@ pub mod orders;
 pub mod page;
 pub mod payments;
 pub mod projects;
+pub mod retention;
 pub mod settings;
 pub mod sites;
 pub mod tenants;

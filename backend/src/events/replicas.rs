@@ -103,8 +103,9 @@ impl From<WireEvent> for Event {
                     created_at: a.created_at,
                     acknowledged_by: a.acknowledged_by,
                     acknowledged_at: a.acknowledged_at,
-                    // Bookkeeping of the mail worker, which reads the table itself.
+                    // Only new alerts are published: neither mailed nor resolved yet.
                     notified_at: None,
+                    resolved_at: None,
                 }
                 .into(),
             }),
@@ -224,6 +225,7 @@ mod tests {
                 acknowledged_by: None,
                 acknowledged_at: None,
                 notified_at: None,
+                resolved_at: None,
             }
             .into(),
         })

@@ -1,5 +1,5 @@
 //! The inbound signed bridge (spec 000, CONTRACT.md §3): child projects send
-//! heartbeats and site telemetry signed with their secret. Handlers only
+//! heartbeats, site telemetry and alerts signed with their secret. Handlers only
 //! translate headers and the raw body for the domain.
 
 use axum::{
@@ -42,8 +42,8 @@ async fn receive(
 ) -> Result<Json<Value>, AppError> {
     let headers = signed_headers(headers);
     let request = InboundRequest { headers: &headers, method: method.as_str(), path: uri.path(), body };
-    calls::receive(services, request, endpoint).await?;
-    Ok(Json(json!({ "success": true, "data": { "received": true } })))
+    let data = calls::receive(services, request, endpoint).await?;
+    Ok(Json(json!({ "success": true, "data": data })))
 }
 
 /// `POST /api/internal/saas/project/heartbeat`: stores machine, runtime and health.
@@ -66,4 +66,16 @@ pub async fn site_stats(
     RawBody(body): RawBody,
 ) -> Result<Json<Value>, AppError> {
     receive(&services, &method, &uri, &headers, &body, Endpoint::SiteStats).await
+}
+
+/// `POST /api/internal/saas/alerts`: raises the child's alert (spec 002 §3.1);
+/// `raised: false` when an open alert with its dedupe key exists.
+pub async fn alert(
+    State(services): State<Services>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Json<Value>, AppError> {
+    receive(&services, &method, &uri, &headers, &body, Endpoint::Alert).await
 }

@@ -1,10 +1,12 @@
 //! REST routes, only where the other side fixes the shape: health, readiness,
 //! metrics, the public API (founding-member count, orders), the tenant-host
 //! shim, the inbound signed bridge and the Stripe webhook, each machine-facing
-//! group with its per-source rate limit; usage and cron shims follow.
+//! group with its per-source rate limit, and the cron route for external
+//! schedulers; the usage shim follows.
 
 pub mod body;
 pub mod bridge;
+pub mod cron;
 pub mod error;
 pub mod health;
 pub mod limits;

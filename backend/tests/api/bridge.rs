@@ -17,10 +17,10 @@ const HEARTBEAT: &str = "/api/internal/saas/project/heartbeat";
 const SITE_STATS: &str = "/api/internal/saas/site-stats";
 
 /// A registered project as its child knows it.
-struct Child {
-    slug: String,
-    key: String,
-    secret: String,
+pub struct Child {
+    pub slug: String,
+    pub key: String,
+    pub secret: String,
 }
 
 async fn register(app: &TestApp, token: &str, slug: &str) -> Gql {
@@ -28,7 +28,7 @@ async fn register(app: &TestApp, token: &str, slug: &str) -> Gql {
     app.gql(REGISTER, json!({ "i": input }), Some(token)).await
 }
 
-async fn child(app: &TestApp, token: &str, slug: &str) -> Child {
+pub async fn child(app: &TestApp, token: &str, slug: &str) -> Child {
     let res = register(app, token, slug).await;
     let key = res.data("registerProject.projectKey").as_str().unwrap().to_owned();
     let secret = res.data("registerProject.secret").as_str().unwrap().to_owned();
@@ -66,13 +66,13 @@ async fn send_raw(app: &TestApp, path: &str, headers: [&str; 4], body: &str) -> 
 }
 
 /// Sends `body` correctly signed by `child`.
-async fn send(app: &TestApp, child: &Child, path: &str, body: &Value) -> (StatusCode, Value) {
+pub async fn send(app: &TestApp, child: &Child, path: &str, body: &Value) -> (StatusCode, Value) {
     let (body, ts) = (body.to_string(), now());
     let signature = sign(&child.secret, ts, path, &body);
     send_raw(app, path, [&child.slug, &child.key, &ts.to_string(), &signature], &body).await
 }
 
-fn heartbeat() -> Value {
+pub fn heartbeat() -> Value {
     json!({
         "machine": { "host": "shopcore-node-01", "os": "linux", "memory_total_mb": 4096 },
         "runtime": { "node": "20.10.0", "nuxt": "3.15.1" },
@@ -80,7 +80,7 @@ fn heartbeat() -> Value {
     })
 }
 
-fn window(orders: i64) -> Value {
+pub fn window(orders: i64) -> Value {
     json!({
         "site_id": 81,
         "site_uuid": "33333333-3333-3333-3333-333333333333",

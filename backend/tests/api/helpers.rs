@@ -81,6 +81,8 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     config.database_url = hub::config::SecretString::new(database_url(dir.path()).await);
     config.webhooks.worker = false;
     config.mail.worker = false;
+    // Tests run jobs directly (hub::jobs::run); a ticking scheduler would race them.
+    config.scheduler.enabled = false;
     tweak(&mut config);
     start(config, dir).await
 }
@@ -146,6 +148,12 @@ impl TestApp {
     pub async fn replica(&self) -> TestApp {
         let config = (*self.services.config).clone();
         start(config, tempfile::tempdir().expect("temp dir")).await
+    }
+
+    /// A second Hub's services on this app's database and settings: another
+    /// replica, for tests of what must happen once across replicas.
+    pub async fn twin(&self) -> Services {
+        Services::start((*self.services.config).clone()).await.expect("a twin starts on the same database")
     }
 
     pub fn url(&self, path: &str) -> String {

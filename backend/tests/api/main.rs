@@ -5,6 +5,7 @@
 mod helpers;
 
 mod agents;
+mod alert_sources;
 mod api_tokens;
 mod approvals;
 mod authorization_matrix;
@@ -15,6 +16,7 @@ mod customers;
 mod demo;
 mod fake_child;
 mod fixtures;
+mod jobs;
 mod live_alerts;
 mod live_orders;
 mod mail;

@@ -12,11 +12,18 @@ pub const SUBPROTOCOL: &str = "graphql-transport-ws";
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMessage {
     /// First message: the bearer token travels here, never in the URL.
-    ConnectionInit { payload: Value },
+    ConnectionInit {
+        payload: Value,
+    },
     /// Starts an operation; `payload` is `{query, variables, operationName}`.
-    Subscribe { id: String, payload: Value },
+    Subscribe {
+        id: String,
+        payload: Value,
+    },
     /// Stops one operation.
-    Complete { id: String },
+    Complete {
+        id: String,
+    },
     Pong,
 }
 

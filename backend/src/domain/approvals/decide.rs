@@ -1,15 +1,20 @@
-//! Deciding approvals exactly once, and expiring the ones nobody decided in time.
+//! Deciding approvals exactly once, and expiring the ones nobody decided in time
+//! (each expiry raises APPROVAL_EXPIRED for the customer). Either way the
+//! approval's APPROVAL_REQUESTED alert is resolved: nothing is left to decide.
 
 use chrono::{DateTime, Utc};
-use entity::{command_approval, ApprovalStatus};
-use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+use entity::{alert, command_approval, order, AlertSeverity, ApprovalStatus};
+use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::orders_of;
 use crate::{
     auth::{capability::DecideApprovals, Cap, RequestMeta},
-    domain::{audit, webhooks},
+    domain::{
+        alerts::{self, NewAlert},
+        audit, webhooks,
+    },
     error::AppError,
     Services,
 };
@@ -80,20 +85,49 @@ pub async fn decide(
     )
     .await?;
     let decided = command_approval::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::NotFound("no such approval".into()))?;
+    alerts::resolve_by_key(&txn, &alerts::approval_requested_key(id)).await?;
     webhooks::enqueue(&txn, decided.order_id, webhooks::Event::approval_responded(&decided, cap.principal())).await?;
     txn.commit().await?;
     webhooks::wake(services);
     Ok(decided)
 }
 
-/// Marks every PENDING approval with `expires_at <= now` EXPIRED; returns how many.
-/// Called by the scheduler; needs no capability.
-pub async fn expire_stale(services: &Services, now: DateTime<Utc>) -> Result<u64, AppError> {
-    let expired = command_approval::Entity::update_many()
-        .col_expr(command_approval::Column::Status, Expr::value(ApprovalStatus::Expired))
-        .filter(command_approval::Column::Status.eq(ApprovalStatus::Pending))
-        .filter(command_approval::Column::ExpiresAt.lte(now))
-        .exec(&services.db)
-        .await?;
-    Ok(expired.rows_affected)
+/// Marks every PENDING approval with `expires_at <= now` EXPIRED, raising one
+/// APPROVAL_EXPIRED alert each for the order's customer, in one transaction;
+/// announces them after commit and answers the alerts raised. Called by the
+/// `approval-expiry` job; needs no capability.
+pub async fn expire_stale(services: &Services, now: DateTime<Utc>) -> Result<Vec<alert::Model>, AppError> {
+    use command_approval::Column as C;
+    let txn = crate::db::begin_write(&services.db).await?;
+    let mut update = command_approval::Entity::update_many()
+        .col_expr(C::Status, Expr::value(ApprovalStatus::Expired))
+        .filter(C::Status.eq(ApprovalStatus::Pending))
+        .filter(C::ExpiresAt.lte(now))
+        .into_query();
+    update.returning_all();
+    let rows = txn.query_all(&update).await?;
+    let expired = rows.iter().map(|row| command_approval::Model::from_query_result(row, "")).collect::<Result<Vec<_>, _>>()?;
+    let order_ids: Vec<_> = expired.iter().map(|a| a.order_id).collect();
+    let orders = order::Entity::find().filter(order::Column::Id.is_in(order_ids)).all(&txn).await?;
+    let mut raised = Vec::new();
+    for approval in &expired {
+        let order = orders.iter().find(|o| o.id == approval.order_id);
+        let domain = order.map_or_else(|| approval.order_id.to_string(), |o| o.domain.clone());
+        let alert = NewAlert {
+            alert_type: alerts::APPROVAL_EXPIRED,
+            severity: AlertSeverity::Warning,
+            customer_id: order.map(|o| o.customer_id),
+            subject: Some(("approval", approval.id.to_string())),
+            message: format!(
+                "Nobody decided within 24 hours, so agent {} on {domain} may not run {}: {}",
+                approval.agent_id, approval.tool_name, approval.human_readable
+            ),
+            dedupe_key: Some(format!("approval_expired:{}", approval.id)),
+        };
+        raised.extend(alerts::raise(&txn, alert).await?);
+        alerts::resolve_by_key(&txn, &alerts::approval_requested_key(approval.id)).await?;
+    }
+    txn.commit().await?;
+    alerts::announce(services, raised.iter());
+    Ok(raised)
 }

@@ -1,14 +1,18 @@
 //! A tenant asks for approval of a gated command. The tenant API authenticates the
-//! order before calling this, so it takes no capability.
+//! order before calling this, so it takes no capability. The request raises an
+//! APPROVAL_REQUESTED alert for the order's customer in the same transaction.
 
 use chrono::{Duration, Utc};
-use entity::{command_approval, ApprovalStatus};
+use entity::{command_approval, AlertSeverity, ApprovalStatus};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    domain::agents::{find_order, is_slug, is_tool_name},
+    domain::{
+        agents::{find_order, is_slug, is_tool_name},
+        alerts::{self, NewAlert},
+    },
     error::{AppError, FieldError},
     events::{bounded, ApprovalEvent, Event, MAX_EVENT_TEXT},
     Services,
@@ -68,6 +72,7 @@ pub async fn request(services: &Services, order_id: Uuid, input: ApprovalRequest
     input.check()?;
     let order = find_order(&services.db, order_id).await?;
     let now = Utc::now();
+    let txn = crate::db::begin_write(&services.db).await?;
     let created = command_approval::ActiveModel {
         id: Set(Uuid::new_v4()),
         order_id: Set(order_id),
@@ -84,8 +89,19 @@ pub async fn request(services: &Services, order_id: Uuid, input: ApprovalRequest
         decision_reason: Set(None),
         delivered_at: Set(None),
     }
-    .insert(&services.db)
+    .insert(&txn)
     .await?;
+    let alert = NewAlert {
+        alert_type: alerts::APPROVAL_REQUESTED,
+        severity: AlertSeverity::Info,
+        customer_id: Some(order.customer_id),
+        subject: Some(("approval", created.id.to_string())),
+        message: format!("Agent {} on {} asks for approval: {}", created.agent_id, order.domain, created.human_readable),
+        dedupe_key: Some(alerts::approval_requested_key(created.id)),
+    };
+    let raised = alerts::raise(&txn, alert).await?;
+    txn.commit().await?;
+    alerts::announce(services, raised.iter());
     services.events.publish(Event::ApprovalRequested(ApprovalEvent {
         approval_id: created.id,
         order_id,

@@ -141,6 +141,7 @@ mod tests {
             acknowledged_by: None,
             acknowledged_at: None,
             notified_at: None,
+            resolved_at: None,
         }
     }
 

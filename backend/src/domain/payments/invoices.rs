@@ -1,10 +1,12 @@
 //! Invoices and their payment attempts: `invoice.payment_succeeded` and
 //! `invoice.payment_failed` upsert the invoice (newest event wins), add one
 //! payment row per event and move the subscription (PAST_DUE on failure, back
-//! to ACTIVE on a later success). [`bill`] makes Stripe invoice a customer.
+//! to ACTIVE on a later success). A failed payment raises PAYMENT_FAILED (for
+//! the invoice's customer, once per invoice); a later success resolves it.
+//! [`bill`] makes Stripe invoice a customer.
 
 use chrono::Utc;
-use entity::{invoice, payment, stripe_customer, subscription, InvoiceStatus, PaymentStatus, SubscriptionStatus};
+use entity::{invoice, payment, stripe_customer, subscription, AlertSeverity, InvoiceStatus, PaymentStatus, SubscriptionStatus};
 use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, OnConflict},
     ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
@@ -13,6 +15,7 @@ use uuid::Uuid;
 
 use super::{event, mirror, Handled};
 use crate::{
+    domain::alerts::{self, NewAlert},
     error::{AppError, FieldError},
     integrations::stripe::calls::{InvoiceAnswer, InvoiceLine},
     Services,
@@ -175,7 +178,26 @@ pub(super) async fn payment<C: ConnectionTrait>(conn: &C, event: &event::Envelop
         let (to, from): (_, &[_]) = if succeeded { (Active, &[PastDue, Incomplete]) } else { (PastDue, &[Active, Trialing, Incomplete]) };
         mirror::mark(conn, &sub, stripe_customer_id, to, from, event.created).await?;
     }
-    Ok(Handled::applied())
+    let key = alerts::payment_failed_key(&inv.id);
+    if succeeded {
+        alerts::resolve_by_key(conn, &key).await?;
+        return Ok(Handled::applied());
+    }
+    let stored = invoice::Entity::find_by_id(invoice_id).one(conn).await?;
+    // A failure older than the invoice's settlement (events arrive out of order) is no news.
+    if stored.as_ref().is_some_and(|i| matches!(i.status, InvoiceStatus::Paid | InvoiceStatus::Void)) {
+        return Ok(Handled::applied());
+    }
+    let alert = NewAlert {
+        alert_type: alerts::PAYMENT_FAILED,
+        severity: AlertSeverity::Critical,
+        customer_id: stored.and_then(|i| i.customer_id),
+        subject: Some(("invoice", invoice_id.to_string())),
+        message: format!("Stripe could not collect invoice {} (attempt {}).", inv.id, inv.attempt_count),
+        dedupe_key: Some(key),
+    };
+    let raised = alerts::raise(conn, alert).await?;
+    Ok(Handled { raised, ..Handled::applied() })
 }
 
 /// Makes Stripe invoice `customer_id` for `lines` now (for Hub's own jobs, such

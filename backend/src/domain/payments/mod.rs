@@ -22,7 +22,7 @@ pub use checkout::AUTOMATION_SETTING;
 pub use invoices::bill;
 pub use webhook::{receive, Receipt};
 
-use entity::{order, StripeEventOutcome};
+use entity::{alert, order, StripeEventOutcome};
 
 /// What handling one event did, recorded on its `stripe_events` row.
 pub(crate) struct Handled {
@@ -33,18 +33,20 @@ pub(crate) struct Handled {
     /// A customer account the event created: (e-mail, name, raw set-password
     /// token), mailed the link in the event's transaction.
     new_account: Option<(String, String, String)>,
+    /// Alerts raised in the event's transaction, announced after commit.
+    raised: Option<alert::Model>,
 }
 
 impl Handled {
     fn applied() -> Self {
-        Self { outcome: StripeEventOutcome::Applied, detail: None, paid_order: None, new_account: None }
+        Self { outcome: StripeEventOutcome::Applied, detail: None, paid_order: None, new_account: None, raised: None }
     }
 
     fn ignored(reason: impl Into<String>) -> Self {
-        Self { outcome: StripeEventOutcome::Ignored, detail: Some(reason.into()), paid_order: None, new_account: None }
+        Self { outcome: StripeEventOutcome::Ignored, detail: Some(reason.into()), paid_order: None, new_account: None, raised: None }
     }
 
     fn attention(reason: impl Into<String>) -> Self {
-        Self { outcome: StripeEventOutcome::NeedsAttention, detail: Some(reason.into()), paid_order: None, new_account: None }
+        Self { outcome: StripeEventOutcome::NeedsAttention, detail: Some(reason.into()), paid_order: None, new_account: None, raised: None }
     }
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::{checkout, event, invoices, mirror, Handled};
 use crate::{
     auth::RequestMeta,
-    domain::{customers::SET_PASSWORD_TTL_DAYS, mail, orders},
+    domain::{alerts, customers::SET_PASSWORD_TTL_DAYS, mail, orders},
     error::{AppError, FieldError},
     integrations::stripe::{
         webhook::{self, Refusal},
@@ -94,6 +94,7 @@ async fn take(services: &Services, event: &event::Envelope, raw: &Value) -> Resu
     if mailed {
         mail::wake(services);
     }
+    alerts::announce(services, handled.raised.iter());
 
     if handled.outcome == StripeEventOutcome::NeedsAttention {
         let detail = handled.detail.as_deref().unwrap_or_default();

@@ -3,9 +3,10 @@
 
 use std::time::Instant;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::{
+    alerts,
     inbound::{self, InboundRequest},
     sync_log::{self, Call},
     telemetry,
@@ -19,23 +20,31 @@ pub enum Endpoint {
     Heartbeat,
     /// `POST /api/internal/saas/site-stats`
     SiteStats,
+    /// `POST /api/internal/saas/alerts`
+    Alert,
 }
 
-async fn handle(services: &Services, request: InboundRequest<'_>, endpoint: Endpoint) -> Result<(), AppError> {
+async fn handle(services: &Services, request: InboundRequest<'_>, endpoint: Endpoint) -> Result<Value, AppError> {
     let project = inbound::authenticate(services, request).await?;
     let body: Value = serde_json::from_slice(request.body).map_err(|err| AppError::invalid("body", format!("invalid JSON: {err}")))?;
+    let received = json!({ "received": true });
     match endpoint {
-        Endpoint::Heartbeat => telemetry::record_heartbeat(services, project, &body).await,
-        Endpoint::SiteStats => telemetry::record_site_stats(services, &project, &body).await,
+        Endpoint::Heartbeat => telemetry::record_heartbeat(services, project, &body).await.map(|()| received),
+        Endpoint::SiteStats => telemetry::record_site_stats(services, &project, &body).await.map(|()| received),
+        Endpoint::Alert => {
+            let raised = alerts::post(services, &project, &body).await?;
+            Ok(json!({ "received": true, "raised": raised.is_some(), "alertId": raised.map(|a| a.id) }))
+        }
     }
 }
 
-/// Handles one signed call and logs it (accepted or refused) in `sync_logs`.
-pub async fn receive(services: &Services, request: InboundRequest<'_>, endpoint: Endpoint) -> Result<(), AppError> {
+/// Handles one signed call and logs it (accepted or refused) in `sync_logs`;
+/// answers the `data` of the reply.
+pub async fn receive(services: &Services, request: InboundRequest<'_>, endpoint: Endpoint) -> Result<Value, AppError> {
     let started = Instant::now();
     let outcome = handle(services, request, endpoint).await;
     let (status, error) = match &outcome {
-        Ok(()) => (200, None),
+        Ok(_) => (200, None),
         Err(err) => (err.status(), Some((err.code(), err.public_message()))),
     };
     let call = Call {

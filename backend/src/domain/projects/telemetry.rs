@@ -1,15 +1,20 @@
 //! What children send over the bridge: heartbeats (machine, runtime, health; the
-//! latest is kept on the project) and site telemetry windows (one row per
-//! project, site and window start; a re-sent window replaces the earlier one).
+//! latest is kept on the project, and its PROJECT_HEARTBEAT_STALE alert is
+//! resolved) and site telemetry windows (one row per project, site and window
+//! start; a re-sent window replaces the earlier one; too many errors in one
+//! raise SITE_ERRORS, a clean one resolves it).
 
 use chrono::{DateTime, Utc};
-use entity::{project, site_stat};
-use sea_orm::{sea_query::OnConflict, ActiveModelTrait, EntityTrait, Set};
+use entity::{alert, licensed_site, project, site_stat, AlertSeverity};
+use sea_orm::{sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use crate::error::{AppError, FieldError};
-use crate::Services;
+use crate::{
+    domain::alerts::{self, NewAlert},
+    error::{AppError, FieldError},
+    Services,
+};
 
 /// The counters every telemetry window carries.
 pub const METRICS: [&str; 5] = ["orders_count", "new_users_count", "revenue_paise", "requests_count", "errors_count"];
@@ -40,11 +45,15 @@ pub async fn record_heartbeat(services: &Services, project: project::Model, body
     });
     AppError::check_fields(errors)?;
     let now = Utc::now();
+    let key = alerts::project_stale_key(project.id);
     let mut row: project::ActiveModel = project.into();
     row.last_heartbeat = Set(Some(snapshot));
     row.last_heartbeat_at = Set(Some(now));
     row.updated_at = Set(now);
-    row.update(&services.db).await?;
+    let txn = crate::db::begin_write(&services.db).await?;
+    row.update(&txn).await?;
+    alerts::resolve_by_key(&txn, &key).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -121,18 +130,57 @@ pub async fn record_site_stats(services: &Services, project: &project::Model, bo
         id: Set(Uuid::new_v4()),
         project_id: Set(project.id),
         site_uuid: Set(window.site_uuid),
-        site_slug: Set(window.site_slug),
+        site_slug: Set(window.site_slug.clone()),
         vendor_id: Set(window.vendor_id),
         window_start: Set(window.window_start),
         window_end: Set(window.window_end),
-        metrics: Set(window.metrics),
+        metrics: Set(window.metrics.clone()),
         payload: Set(body.clone()),
         updated_at: Set(Utc::now()),
     };
     let replace = [Column::SiteSlug, Column::VendorId, Column::WindowEnd, Column::Metrics, Column::Payload, Column::UpdatedAt];
+    let txn = crate::db::begin_write(&services.db).await?;
     site_stat::Entity::insert(row)
         .on_conflict(OnConflict::columns([Column::ProjectId, Column::SiteUuid, Column::WindowStart]).update_columns(replace).to_owned())
-        .exec_without_returning(&services.db)
+        .exec_without_returning(&txn)
         .await?;
+    let raised = check_errors(&txn, services.config.alerts.site_errors_per_report, project, &window).await?;
+    txn.commit().await?;
+    alerts::announce(services, raised.iter());
     Ok(())
+}
+
+/// SITE_ERRORS when one window carries at least `threshold` errors (for the
+/// site's customer when the site is one of this project's licensed sites, else
+/// staff only); a window under the line resolves it.
+async fn check_errors<C: ConnectionTrait>(
+    conn: &C,
+    threshold: i64,
+    project: &project::Model,
+    window: &SiteWindow,
+) -> Result<Option<alert::Model>, AppError> {
+    let errors = window.metrics.get("errors_count").and_then(Value::as_i64).unwrap_or(0);
+    let key = alerts::site_errors_key(window.site_uuid);
+    if errors < threshold.max(1) {
+        alerts::resolve_by_key(conn, &key).await?;
+        return Ok(None);
+    }
+    let site =
+        licensed_site::Entity::find_by_id(window.site_uuid).filter(licensed_site::Column::ProjectId.eq(project.id)).one(conn).await?;
+    let requests = window.metrics.get("requests_count").and_then(Value::as_i64).unwrap_or(0);
+    let alert = NewAlert {
+        alert_type: alerts::SITE_ERRORS,
+        severity: AlertSeverity::Warning,
+        customer_id: site.as_ref().map(|s| s.customer_id),
+        subject: Some(("site", window.site_uuid.to_string())),
+        message: format!(
+            "Site {} on {} reported {errors} errors in {requests} requests between {} and {}.",
+            window.site_slug,
+            project.name,
+            window.window_start.to_rfc3339(),
+            window.window_end.to_rfc3339()
+        ),
+        dedupe_key: Some(key),
+    };
+    alerts::raise(conn, alert).await
 }

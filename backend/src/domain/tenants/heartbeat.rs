@@ -1,5 +1,7 @@
 //! Heartbeats and backup reports: the latest of each is kept per order; a
-//! heartbeat answers with the config version and whatever awaits delivery.
+//! heartbeat answers with the config version and whatever awaits delivery. In
+//! the heartbeat's transaction it clears the order's TENANT_OFFLINE alert and
+//! raises (or clears) STORAGE_QUOTA from the disk figures it carries.
 
 use chrono::{DateTime, Utc};
 use entity::{command_approval, order, remote_command, tenant_heartbeat, ApprovalStatus};
@@ -10,8 +12,9 @@ use sea_orm::{
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::liveness;
 use crate::{
-    domain::{orders::remote_commands, webhooks::endpoints},
+    domain::{alerts, orders::remote_commands, webhooks::endpoints},
     error::{AppError, FieldError},
     Services,
 };
@@ -123,12 +126,17 @@ pub async fn record(services: &Services, order_id: Uuid, heartbeat: Heartbeat) -
         backup_reported_at: Set(None),
     };
     use tenant_heartbeat::Column as C;
+    let txn = crate::db::begin_write(&services.db).await?;
     tenant_heartbeat::Entity::insert(row)
         .on_conflict(
             OnConflict::column(C::OrderId).update_columns([C::Status, C::ReportedConfigVersion, C::Snapshot, C::LastSeenAt]).to_owned(),
         )
-        .exec_without_returning(&services.db)
+        .exec_without_returning(&txn)
         .await?;
+    alerts::resolve_by_key(&txn, &alerts::tenant_offline_key(order_id)).await?;
+    let raised = liveness::check_disk(&txn, &services.config.alerts, &order, heartbeat.resources.as_ref()).await?;
+    txn.commit().await?;
+    alerts::announce(services, raised.iter());
     if let Some(url) = url {
         endpoints::report_url(&services.db, order_id, &url).await?;
     }

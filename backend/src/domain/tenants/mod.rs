@@ -6,6 +6,7 @@
 
 pub mod credentials;
 pub mod heartbeat;
+pub mod liveness;
 pub mod read;
 pub mod usage;
 

@@ -20,7 +20,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{endpoints::disable, event_path, schedule};
-use crate::{error::AppError, Services};
+use crate::{domain::alerts, error::AppError, Services};
 
 /// A delivery this worker holds, ready to send.
 #[derive(Debug, Clone)]
@@ -172,23 +172,25 @@ pub async fn record(services: &Services, claimed: &Claimed, result: &AttemptResu
         txn.commit().await?;
         return Ok(Outcome::LeaseLost);
     }
-    match outcome {
+    let raised = match outcome {
         Outcome::Delivered => {
             reset_failures(&txn, delivery.order_id).await?;
             mark_subject_delivered(&txn, delivery, now).await?;
+            None
         }
         Outcome::Failed => {
             let threshold = i32::try_from(std::cmp::max(config.auto_disable_after, 1)).unwrap_or(i32::MAX);
             count_failure(&txn, delivery.order_id).await?;
             let reason = format!("{threshold} deliveries in a row failed every attempt");
-            disable(&txn, delivery.order_id, &reason, Some(threshold)).await?;
+            disable(&txn, delivery.order_id, &reason, Some(threshold)).await?
         }
         Outcome::RetryAt(_) if result.status == Some(410) => {
-            disable(&txn, delivery.order_id, "the endpoint answered 410 Gone", None).await?;
+            disable(&txn, delivery.order_id, "the endpoint answered 410 Gone", None).await?
         }
-        Outcome::RetryAt(_) | Outcome::LeaseLost => {}
-    }
+        Outcome::RetryAt(_) | Outcome::LeaseLost => None,
+    };
     txn.commit().await?;
+    alerts::announce(services, raised.iter());
     Ok(outcome)
 }
 

@@ -7,7 +7,7 @@
 use base64::{engine::general_purpose::STANDARD, Engine};
 use chrono::Utc;
 use entity::{
-    order,
+    alert, order,
     webhook_endpoint::{self, Column},
     AlertSeverity,
 };
@@ -121,8 +121,14 @@ pub fn disabled_alert_key(order_id: Uuid) -> String {
 /// once that many deliveries in a row have failed), on the caller's
 /// transaction; then raises one alert and audits it. Nothing is sent to a
 /// disabled endpoint; its deliveries stay PENDING (held) until it is re-enabled.
-/// Answers whether this call switched it off.
-pub(crate) async fn disable<C: ConnectionTrait>(conn: &C, order_id: Uuid, reason: &str, threshold: Option<i32>) -> Result<bool, AppError> {
+/// Answers the alert raised, if this call switched it off and no such alert
+/// was open, for the caller to announce once it has committed.
+pub(crate) async fn disable<C: ConnectionTrait>(
+    conn: &C,
+    order_id: Uuid,
+    reason: &str,
+    threshold: Option<i32>,
+) -> Result<Option<alert::Model>, AppError> {
     let now = Utc::now();
     let mut update = webhook_endpoint::Entity::update_many()
         .col_expr(Column::Enabled, Expr::value(false))
@@ -135,7 +141,7 @@ pub(crate) async fn disable<C: ConnectionTrait>(conn: &C, order_id: Uuid, reason
         update = update.filter(Column::ConsecutiveFailures.gte(threshold));
     }
     if update.exec(conn).await?.rows_affected != 1 {
-        return Ok(false);
+        return Ok(None);
     }
     let order = order::Entity::find_by_id(order_id).one(conn).await?;
     let domain = order.as_ref().map_or_else(|| order_id.to_string(), |o| o.domain.clone());
@@ -149,11 +155,11 @@ pub(crate) async fn disable<C: ConnectionTrait>(conn: &C, order_id: Uuid, reason
         ),
         dedupe_key: Some(disabled_alert_key(order_id)),
     };
-    alerts::raise(conn, alert).await?;
+    let raised = alerts::raise(conn, alert).await?;
     let meta = RequestMeta::default();
     let entry = audit::Entry::new(None, "webhook.endpoint_disabled", &meta).target("order", order_id).details(json!({ "reason": reason }));
     audit::record(conn, entry).await?;
-    Ok(true)
+    Ok(raised)
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::helpers::*;
 
 const CUSTOMER: &str = "cara@example.com";
 
-fn critical(customer: Option<Uuid>, alert_type: &'static str, subject: &str) -> NewAlert {
+fn critical(customer: Option<Uuid>, alert_type: &'static str, subject: &str) -> NewAlert<'static> {
     NewAlert {
         alert_type,
         severity: AlertSeverity::Critical,
@@ -28,7 +28,7 @@ fn critical(customer: Option<Uuid>, alert_type: &'static str, subject: &str) -> 
 }
 
 /// Raises and announces `new`, as the rules that notice conditions do.
-async fn raise(app: &TestApp, new: NewAlert) -> alert::Model {
+async fn raise(app: &TestApp, new: NewAlert<'_>) -> alert::Model {
     let raised = alerts::raise(&app.services.db, new).await.unwrap().expect("a new alert");
     alerts::announce(&app.services, [&raised]);
     raised

@@ -39,6 +39,7 @@ async fn an_endpoint_that_keeps_failing_is_disabled_once_with_one_alert_and_hold
     })
     .await;
     let wrapper = SafetyWrapper::start(503).await;
+    let mut events = app.services.events.subscribe();
     let Wired { owner, a, order, tenant, .. } = wire(&app, Some(&wrapper.url())).await;
     wrapper.trust(&tenant.secret);
     let (manager, support) = managers(&app, &owner).await;
@@ -61,6 +62,14 @@ async fn an_endpoint_that_keeps_failing_is_disabled_once_with_one_alert_and_hold
     assert_eq!((alerts[0].alert_type.as_str(), alerts[0].severity), ("WEBHOOK_ENDPOINT_DISABLED", AlertSeverity::Warning));
     assert_eq!((alerts[0].customer_id, alerts[0].subject_id.clone()), (Some(a), Some(order.to_string())));
     assert!(alerts[0].acknowledged_at.is_none());
+    let announced: Vec<_> = std::iter::from_fn(|| events.try_recv().ok())
+        .filter_map(|e| match e {
+            hub::events::Event::Alert(a) => Some(a.alert),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(announced.len(), 1, "the alert is announced once, after its commit");
+    assert_eq!(*announced[0], alerts[0]);
     assert_eq!(audited(&app, "webhook.endpoint_disabled").await, 1);
     let shown = app.gql(ENDPOINT, json!({ "o": order }), Some(&support)).await;
     assert_eq!(shown.data("webhookEndpoint.enabled"), false);
