@@ -25,7 +25,9 @@ export function subscribe(baseUrl, token, query, variables = {}) {
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     lazy: false,
     retryAttempts: 0,
-    on: { closed: (event) => settle({ closed: event?.code ?? true }) },
+    on: { closed: (event) => settle({ closed: event?.code ?? true, reason: event?.reason }) },
+    // A refused connection is an outcome the tests assert, not console noise.
+    onNonLazyError: (error) => settle({ closed: error?.code ?? true, reason: error?.reason }),
   });
   let acknowledged = false;
   const connected = new Promise((resolve) => client.on('connected', () => { acknowledged = true; resolve(); }));

@@ -120,7 +120,8 @@ test('an anonymous connection_init is refused', { timeout: 15_000 }, async () =>
   open.push(anonymous);
   const outcome = await anonymous.ended;
   assert.equal(anonymous.acknowledged, false, 'no connection_ack for an anonymous client');
-  assert.ok(outcome.closed || outcome.error, `the connection ended: ${JSON.stringify(outcome)}`);
+  assert.ok(outcome.closed, `the server closed the connection: ${JSON.stringify(outcome)}`);
+  assert.match(String(outcome.reason), /sign in/i, 'and says why');
   assert.deepEqual(anonymous.received, []);
 });
 
