@@ -119,6 +119,8 @@ operation!(OpenAlertCount, "graphql/open_alert_count.graphql");
 operation!(AcknowledgeAlert, "graphql/acknowledge_alert.graphql");
 operation!(AlertStream, "graphql/alert_stream.graphql");
 operation!(OrderEvents, "graphql/order_events.graphql");
+operation!(NotificationSettings, "graphql/notification_settings.graphql");
+operation!(UpdateNotificationSettings, "graphql/update_notification_settings.graphql");
 
 /// `From` impls from each operation's generated fragment structs to the app's
 /// own `CurrentUser`/`Session`, so the fragment stays the single field list.

@@ -1,8 +1,10 @@
-//! /security: the signed-in user's two-factor settings and password.
+//! /security: the signed-in user's two-factor settings, password and e-mail
+//! notifications.
 //!
 //! The 2FA state is read fresh with `me` rather than taken from the session,
 //! because another tab (or an admin) may have changed it since sign-in.
 
+mod notifications;
 mod password;
 mod two_factor;
 
@@ -11,6 +13,7 @@ use crate::error::ApiError;
 use crate::gql::{me, Me};
 use crate::model::CurrentUser;
 use leptos::prelude::*;
+use notifications::NotificationsSection;
 use password::PasswordSection;
 use two_factor::TwoFactorSection;
 
@@ -48,5 +51,6 @@ pub fn SecurityPage() -> impl IntoView {
             </Transition>
         </section>
         <PasswordSection/>
+        <NotificationsSection/>
     }
 }
