@@ -1,7 +1,8 @@
 // The live half of the console in Chromium: a staff page shows a toast within
 // a second of an alert a child project raises over the signed bridge (signed
 // by the test with Node's crypto); the header counts open alerts; the alerts
-// page lists it, filters by severity and acknowledges it.
+// page lists it, filters by severity and acknowledges it; the security page
+// sets which alerts are mailed.
 // Screenshots: artifacts/live-NN-<step>.png.
 
 import { test, before, after } from 'node:test';
@@ -101,5 +102,18 @@ test('a bridge-raised alert toasts within a second; the alerts page acknowledges
   const open = await gql(hub.baseUrl, 'query { alerts(acknowledged: false) { totalCount nodes { message } } }', {}, token);
   assert.equal(open.alerts.totalCount, 1);
   assert.equal(open.alerts.nodes[0].message, 'ShopCore: ShopCore queries slower than usual');
+
+  // Which alerts are mailed: WARNING and up, plus one type whatever its severity.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security' }).click();
+  const settings = page.getByTestId('notification-settings-form');
+  await settings.waitFor();
+  assert.equal(await settings.getByTestId('notify-severity').inputValue(), 'CRITICAL', 'CRITICAL only by default');
+  await settings.getByTestId('notify-severity').selectOption('WARNING');
+  await settings.getByTestId('notify-types').fill('slow_queries');
+  await settings.getByTestId('notify-save').click();
+  await page.getByTestId('notice').waitFor();
+  await shot('notification-settings');
+  const saved = await gql(hub.baseUrl, 'query { notificationSettings { emailEnabled minSeverity alertTypes } }', {}, token);
+  assert.deepEqual(saved.notificationSettings, { emailEnabled: true, minSeverity: 'WARNING', alertTypes: ['SLOW_QUERIES'] });
   await context.close();
 });
