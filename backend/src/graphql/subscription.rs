@@ -42,7 +42,7 @@ impl Subscription {
                 _ => None,
             }
         });
-        Ok(while_authorized(ctx.services().clone(), ctx.request().authorization.clone(), events))
+        Ok(while_authorized(ctx.services().clone(), ctx.request().authorization.clone(), user_id, PerItem::FullCheck, events))
     }
 
     /// New alerts the viewer may see (staff SUPPORT and above: all; a customer:
@@ -64,6 +64,7 @@ impl Subscription {
         after: Option<Uuid>,
     ) -> async_graphql::Result<impl Stream<Item = Alert>> {
         let cap = ctx.actor().grant::<ReadAlerts>().gql()?;
+        let viewer = cap.user_id();
         let services = ctx.services().clone();
         // Subscribed before the replay reads, so an alert committed meanwhile is
         // in the replay, or live, or both (then it is skipped live).
@@ -87,7 +88,7 @@ impl Subscription {
             })
         });
         let items = stream::iter(replayed.into_iter().map(Alert::from)).chain(live);
-        Ok(while_authorized(services, ctx.request().authorization.clone(), items))
+        Ok(while_authorized(services, ctx.request().authorization.clone(), viewer, PerItem::Expiry, items))
     }
 
     /// Status changes and provisioning log lines of one order, live (staff who
@@ -98,13 +99,14 @@ impl Subscription {
         let services = ctx.services().clone();
         let live = BroadcastStream::new(services.events.subscribe());
         orders::get(&services, &cap, order_id).await.gql()?;
+        let viewer = cap.user_id();
         let events = live.filter_map(move |event| {
             ready(match event {
                 Ok(Event::Order(e)) if e.order_id == order_id && orders::live::may_see(&cap, e.customer_id) => Some(OrderEvent::from(e)),
                 _ => None,
             })
         });
-        Ok(while_authorized(services, ctx.request().authorization.clone(), events))
+        Ok(while_authorized(services, ctx.request().authorization.clone(), viewer, PerItem::Expiry, events))
     }
 
     /// Approval requests as tenants send them, for those who may decide them
@@ -112,22 +114,41 @@ impl Subscription {
     async fn approval_requested(&self, ctx: &Context<'_>) -> async_graphql::Result<impl Stream<Item = ApprovalRequestedEvent>> {
         let cap = ctx.actor().grant::<DecideApprovals>().gql()?;
         let services = ctx.services().clone();
+        let viewer = cap.user_id();
         let events = BroadcastStream::new(services.events.subscribe()).filter_map(move |event| {
             ready(match event {
                 Ok(Event::ApprovalRequested(e)) if approvals::may_see(&cap, e.customer_id) => Some(ApprovalRequestedEvent::from(e)),
                 _ => None,
             })
         });
-        Ok(while_authorized(services, ctx.request().authorization.clone(), events))
+        Ok(while_authorized(services, ctx.request().authorization.clone(), viewer, PerItem::Expiry, events))
     }
 }
 
-/// Passes `items` on while `authorization` still authenticates: checked before each
-/// item and every `subscription_recheck_secs`. Ends the stream (the client gets
-/// `complete`) once the session is signed out, revoked, expired or deactivated.
+/// How much checking an item of a stream costs before it is passed on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PerItem {
+    /// The whole credential, in the database: for streams whose items are
+    /// themselves security events (a sign-out must not be delivered).
+    FullCheck,
+    /// Only the access token's expiry, against the clock.
+    Expiry,
+}
+
+/// Passes `items` on while the connection's credential stays valid, and ends the
+/// stream (the client gets `complete`) once the session is signed out, revoked,
+/// expired or its account deactivated. The full check (session or API token and
+/// account, in the database) runs every `subscription_recheck_secs` and at once
+/// when a security event concerns the viewer (sign-out, revocation, password or
+/// second-factor change): a credential revoked on this replica ends the stream
+/// at once, one revoked on another replica within the interval. Between full
+/// checks an item costs only the token's expiry against the clock, so one alert
+/// fanned out to a thousand viewers costs no database read.
 fn while_authorized<T: Send + 'static>(
     services: Services,
     authorization: Option<String>,
+    viewer: Uuid,
+    per_item: PerItem,
     items: impl Stream<Item = T> + Send + 'static,
 ) -> impl Stream<Item = T> + Send + 'static {
     enum Step<T> {
@@ -136,12 +157,31 @@ fn while_authorized<T: Send + 'static>(
     }
     let every = Duration::from_secs(services.config.graphql.subscription_recheck_secs.max(1));
     let ticks = IntervalStream::new(tokio::time::interval_at(tokio::time::Instant::now() + every, every)).map(|_| Step::Recheck);
-    stream::select(items.map(Step::Item), ticks)
+    let security = BroadcastStream::new(services.events.subscribe()).filter_map(move |event| {
+        ready(match event {
+            Ok(Event::Security(e)) if e.user_id == viewer => Some(Step::Recheck),
+            _ => None,
+        })
+    });
+    // A session's access token expires at a known second; API tokens are
+    // left to the full check.
+    let expires_at = authorization
+        .as_deref()
+        .and_then(|value| value.trim().strip_prefix("Bearer ").or_else(|| value.trim().strip_prefix("bearer ")))
+        .and_then(|token| services.jwt.verify(token.trim()))
+        .map(|claims| claims.exp);
+    stream::select(items.map(Step::Item), stream::select(ticks, security))
         .then(move |step| {
             let (services, authorization) = (services.clone(), authorization.clone());
             async move {
-                let actor = authenticate::resolve(&services.db, &services.jwt, authorization.as_deref()).await;
-                (matches!(actor, Ok(Actor::User(_))), step)
+                let full = matches!(step, Step::Recheck) || per_item == PerItem::FullCheck;
+                let valid = if full {
+                    let actor = authenticate::resolve(&services.db, &services.jwt, authorization.as_deref()).await;
+                    matches!(actor, Ok(Actor::User(_)))
+                } else {
+                    expires_at.is_none_or(|exp| chrono::Utc::now().timestamp() < exp)
+                };
+                (valid, step)
             }
         })
         .take_while(|(valid, _)| ready(*valid))

@@ -255,6 +255,19 @@ async fn an_expired_access_token_ends_the_alert_stream() {
 }
 
 #[tokio::test]
+async fn signing_out_ends_the_alert_stream_at_once_not_at_the_next_recheck() {
+    // An hour between routine checks: only the sign-out itself can end it.
+    let app = spawn_app_with(|c| c.graphql.subscription_recheck_secs = 3600).await;
+    let owner = app.setup_owner().await;
+    let mut ws = subscribe_alerts(&app, &owner, None, None).await;
+    raise(&app, None, AlertSeverity::Info, "before").await;
+    assert_eq!(next_alert(&mut ws).await, "before");
+    app.gql("mutation { logout }", json!({}), Some(&owner)).await.data("logout");
+    let ended = next_json(&mut ws).await.expect("a message");
+    assert_eq!(ended["type"], "complete", "{ended}");
+}
+
+#[tokio::test]
 async fn subscribing_to_alerts_needs_a_viewer_who_may_read_them() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
