@@ -7,8 +7,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use entity::{alert, AlertSeverity};
+use entity::alert;
 use sea_orm::{
     sqlx::{postgres::PgListener, PgPool},
     DatabaseBackend, DatabaseConnection,
@@ -37,25 +36,9 @@ struct Envelope {
 #[serde(tag = "kind")]
 enum WireEvent {
     Security(SecurityEvent),
-    Alert(WireAlert),
+    Alert(alert::Model),
     Order(OrderEvent),
     ApprovalRequested(ApprovalEvent),
-}
-
-/// `alert::Model` as JSON (the entity crate has no serde on its models).
-#[derive(Serialize, Deserialize)]
-struct WireAlert {
-    id: Uuid,
-    alert_type: String,
-    severity: AlertSeverity,
-    customer_id: Option<Uuid>,
-    subject_type: Option<String>,
-    subject_id: Option<String>,
-    message: String,
-    dedupe_key: Option<String>,
-    created_at: DateTime<Utc>,
-    acknowledged_by: Option<Uuid>,
-    acknowledged_at: Option<DateTime<Utc>>,
 }
 
 impl From<&Event> for WireEvent {
@@ -64,22 +47,7 @@ impl From<&Event> for WireEvent {
             Event::Security(e) => WireEvent::Security(e.clone()),
             Event::Order(e) => WireEvent::Order(e.clone()),
             Event::ApprovalRequested(e) => WireEvent::ApprovalRequested(e.clone()),
-            Event::Alert(AlertEvent { alert }) => {
-                let a = alert.as_ref().clone();
-                WireEvent::Alert(WireAlert {
-                    id: a.id,
-                    alert_type: a.alert_type,
-                    severity: a.severity,
-                    customer_id: a.customer_id,
-                    subject_type: a.subject_type,
-                    subject_id: a.subject_id,
-                    message: a.message,
-                    dedupe_key: a.dedupe_key,
-                    created_at: a.created_at,
-                    acknowledged_by: a.acknowledged_by,
-                    acknowledged_at: a.acknowledged_at,
-                })
-            }
+            Event::Alert(AlertEvent { alert }) => WireEvent::Alert(alert.as_ref().clone()),
         }
     }
 }
@@ -90,25 +58,7 @@ impl From<WireEvent> for Event {
             WireEvent::Security(e) => Event::Security(e),
             WireEvent::Order(e) => Event::Order(e),
             WireEvent::ApprovalRequested(e) => Event::ApprovalRequested(e),
-            WireEvent::Alert(a) => Event::Alert(AlertEvent {
-                alert: alert::Model {
-                    id: a.id,
-                    alert_type: a.alert_type,
-                    severity: a.severity,
-                    customer_id: a.customer_id,
-                    subject_type: a.subject_type,
-                    subject_id: a.subject_id,
-                    message: a.message,
-                    dedupe_key: a.dedupe_key,
-                    created_at: a.created_at,
-                    acknowledged_by: a.acknowledged_by,
-                    acknowledged_at: a.acknowledged_at,
-                    // Only new alerts are published: neither mailed nor resolved yet.
-                    notified_at: None,
-                    resolved_at: None,
-                }
-                .into(),
-            }),
+            WireEvent::Alert(alert) => Event::Alert(AlertEvent { alert: alert.into() }),
         }
     }
 }
@@ -209,6 +159,8 @@ async fn receive(pool: PgPool, bus: EventBus, mut listener: Option<PgListener>) 
 mod tests {
     use super::*;
     use crate::events::{bounded, OrderChange, MAX_EVENT_TEXT};
+    use chrono::Utc;
+    use entity::AlertSeverity;
 
     fn alert(message: String) -> Event {
         Event::Alert(AlertEvent {
