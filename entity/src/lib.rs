@@ -3,7 +3,13 @@
 
 pub mod agent_config;
 pub mod alert;
+pub mod api_end_user;
+pub mod api_key;
+pub mod api_project;
+pub mod api_tier;
 pub mod api_token;
+pub mod api_types;
+pub mod api_usage_counter;
 pub mod audit_event;
 pub mod backup_code;
 pub mod bridge_replay;
@@ -49,6 +55,7 @@ pub mod webhook_delivery;
 pub mod webhook_endpoint;
 pub mod webhook_types;
 
+pub use api_types::{ApiMode, ApiProjectKind};
 pub use control_types::*;
 pub use mail_message::{MailKind, MailStatus};
 pub use site_types::{LicenseStatus, SiteStatus};

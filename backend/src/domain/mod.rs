@@ -5,6 +5,7 @@
 
 pub mod agents;
 pub mod alerts;
+pub mod api_products;
 pub mod approvals;
 pub mod audit;
 pub mod audit_log;

@@ -83,6 +83,14 @@ pub enum Event {
     Alert(AlertEvent),
     Order(OrderEvent),
     ApprovalRequested(ApprovalEvent),
+    /// An API project's keys or tiers changed (created, rotated, revoked, edited):
+    /// every replica drops what its usage check cached for the project.
+    ApiProductChanged(ApiProductChange),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiProductChange {
+    pub project_id: Uuid,
 }
 
 /// The most bytes of free text one event carries, so that any event fits in a

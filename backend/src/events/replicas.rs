@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::{AlertEvent, ApprovalEvent, Event, EventBus, OrderEvent, SecurityEvent};
+use super::{AlertEvent, ApiProductChange, ApprovalEvent, Event, EventBus, OrderEvent, SecurityEvent};
 
 /// The NOTIFY channel all replicas share.
 pub const CHANNEL: &str = "hub_events";
@@ -39,6 +39,7 @@ enum WireEvent {
     Alert(alert::Model),
     Order(OrderEvent),
     ApprovalRequested(ApprovalEvent),
+    ApiProductChanged(ApiProductChange),
 }
 
 impl From<&Event> for WireEvent {
@@ -48,6 +49,7 @@ impl From<&Event> for WireEvent {
             Event::Order(e) => WireEvent::Order(e.clone()),
             Event::ApprovalRequested(e) => WireEvent::ApprovalRequested(e.clone()),
             Event::Alert(AlertEvent { alert }) => WireEvent::Alert(alert.as_ref().clone()),
+            Event::ApiProductChanged(e) => WireEvent::ApiProductChanged(*e),
         }
     }
 }
@@ -59,6 +61,7 @@ impl From<WireEvent> for Event {
             WireEvent::Order(e) => Event::Order(e),
             WireEvent::ApprovalRequested(e) => Event::ApprovalRequested(e),
             WireEvent::Alert(alert) => Event::Alert(AlertEvent { alert: alert.into() }),
+            WireEvent::ApiProductChanged(e) => Event::ApiProductChanged(e),
         }
     }
 }
