@@ -27,7 +27,7 @@ use crate::{
     rest::{
         body, bridge, cron, health,
         limits::{self, Source, SourceLimit},
-        orders, public, stripe, tenant,
+        orders, public, stripe, tenant, usage_check,
     },
     Services,
 };
@@ -54,6 +54,7 @@ pub fn router(services: Services) -> Router {
         .merge(bridge_routes(&services))
         .merge(stripe_routes(&services))
         .merge(cron_routes(&services))
+        .merge(usage_check_routes(&services))
         .route("/api/{*rest}", any(unknown_api_route))
         .with_state(services.clone());
 
@@ -117,6 +118,17 @@ fn cron_routes(services: &Services) -> Router<Services> {
     }
     let routes = Router::new().route("/api/v1/cron/{job}", post(cron::run));
     limited(routes, services, services.config.rate_limit.webhooks_per_minute, Source::Bearer)
+}
+
+/// The API products' usage check (spec 003): no per-source budget (the tier is
+/// the budget, and unknown keys are answered from the key cache); no body is read.
+fn usage_check_routes(services: &Services) -> Router<Services> {
+    let check = crate::domain::api_products::usage_check::UsageCheck::start(services);
+    Router::new()
+        .route("/api/data", post(usage_check::data))
+        .route("/api/usage", get(usage_check::usage))
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .with_state(check)
 }
 
 /// The tenant-host shim (spec 001 §6), with a 1 MiB body limit.

@@ -61,6 +61,7 @@ pub struct Config {
     pub scheduler: SchedulerConfig,
     pub cron: CronConfig,
     pub alerts: AlertsConfig,
+    pub usage_check: UsageCheckConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -287,6 +288,26 @@ pub struct AlertsConfig {
     pub site_errors_per_report: i64,
 }
 
+/// The API products' usage check (`POST /api/data`): group commit and key cache.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct UsageCheckConfig {
+    /// The most checks decided in one transaction.
+    pub max_batch: usize,
+    /// Checks that may wait for a batch before callers wait to enqueue.
+    pub queue_capacity: usize,
+    /// How long a resolved key is trusted without a change event (a backstop:
+    /// changes drop the cache on every replica at once).
+    pub key_cache_secs: u64,
+    /// The most keys (and unknown keys) remembered.
+    pub key_cache_entries: u64,
+}
+
+impl Default for UsageCheckConfig {
+    fn default() -> Self {
+        Self { max_batch: 512, queue_capacity: 8192, key_cache_secs: 60, key_cache_entries: 100_000 }
+    }
+}
+
 impl Default for AlertsConfig {
     fn default() -> Self {
         Self {
@@ -327,6 +348,7 @@ impl Default for Config {
             scheduler: SchedulerConfig::default(),
             cron: CronConfig::default(),
             alerts: AlertsConfig::default(),
+            usage_check: UsageCheckConfig::default(),
         }
     }
 }

@@ -17,7 +17,7 @@ pub enum ApiProjectKind {
 }
 
 /// Test or live: keys, tiers, end users and counters of the two modes never mix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ApiMode {

@@ -2,7 +2,7 @@
 //! metrics, the public API (founding-member count, orders), the tenant-host
 //! shim, the inbound signed bridge and the Stripe webhook, each machine-facing
 //! group with its per-source rate limit, and the cron route for external
-//! schedulers; the usage shim follows.
+//! schedulers, and the API products' usage check.
 
 pub mod body;
 pub mod bridge;
@@ -14,3 +14,4 @@ pub mod orders;
 pub mod public;
 pub mod stripe;
 pub mod tenant;
+pub mod usage_check;

@@ -112,7 +112,7 @@ async fn start(config: Config, dir: tempfile::TempDir) -> TestApp {
     TestApp { addr, statements, client, services, worker, mail_worker, dir, _shutdown: tx }
 }
 
-async fn database_url(dir: &std::path::Path) -> String {
+pub async fn database_url(dir: &std::path::Path) -> String {
     match std::env::var("HUB_TEST_DATABASE_URL") {
         Ok(admin) if !admin.is_empty() => {
             let name = format!("hub_test_{}", uuid::Uuid::new_v4().simple());

@@ -37,4 +37,5 @@ mod stripe_webhook;
 mod subscriptions;
 mod tenant;
 mod two_factor;
+mod usage_check;
 mod webhooks;

@@ -7,6 +7,7 @@
 //! every replica's usage check forgets what it cached about the project.
 
 pub mod secrets;
+pub mod usage_check;
 
 use uuid::Uuid;
 
