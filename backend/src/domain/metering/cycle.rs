@@ -7,13 +7,16 @@
 //! one run closes a period; the invoice is made with the idempotency key
 //! `hub-overage-<period id>`, so a run that failed after Stripe answered (and
 //! is retried) gets the same invoice back; a period is billed only while it is
-//! CLOSED without an invoice. A period with nothing to bill (no overage, or no
+//! CLOSED without an invoice, by the run that claimed it ([`claim_billing`]). A period with nothing to bill (no overage, or no
 //! subscription) stays CLOSED. Invoices' webhooks move INVOICED periods to PAID
 //! ([`follow_invoice`]).
 
 use chrono::{DateTime, Utc};
 use entity::{billing_period, invoice, BillingPeriodStatus, InvoiceStatus};
-use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    sea_query::{Condition, Expr, ExprTrait as _},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -27,6 +30,8 @@ use billing_period::Column as P;
 
 /// Periods one run handles at most (the rest wait for the next run).
 const BATCH: u64 = 500;
+/// How long a run may hold a period it is invoicing before another may retry.
+const BILLING_LEASE_SECS: i64 = 600;
 
 /// What one run did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -69,7 +74,8 @@ pub async fn run_cycle(services: &Services, now: DateTime<Utc>) -> Result<CycleR
         .await?;
     for period in unbilled {
         match invoice_period(services, &period).await {
-            Ok(()) => report.invoiced += 1,
+            Ok(true) => report.invoiced += 1,
+            Ok(false) => {}
             Err(err) => {
                 tracing::warn!(period = %period.id, customer = %period.customer_id, error = %err, "could not invoice a billing period");
                 report.failed += 1;
@@ -85,7 +91,7 @@ async fn close(services: &Services, period: &billing_period::Model, now: DateTim
     let span = Span { start: period.period_start, end: period.period_end };
     let by_model = periods::used_by_model(&txn, period.customer_id, span).await?;
     let used: i64 = by_model.iter().map(|(_, t)| t).sum();
-    let overage = (used - period.allotment_tokens).max(0);
+    let overage = std::cmp::max(used - period.allotment_tokens, 0);
     let table = prices::load(&txn).await?;
     let amount: i64 = prices::charges(&by_model, overage, &table).iter().map(|c| c.amount_minor).sum();
     let closed = billing_period::Entity::update_many()
@@ -102,14 +108,38 @@ async fn close(services: &Services, period: &billing_period::Model, now: DateTim
         .rows_affected
         == 1;
     if closed {
-        periods::ensure(&txn, period.customer_id, now.max(period.period_end)).await?;
+        periods::ensure(&txn, period.customer_id, std::cmp::max(now, period.period_end)).await?;
     }
     txn.commit().await?;
     Ok(closed)
 }
 
-/// Invoices a closed period's overage, one line per model.
-async fn invoice_period(services: &Services, period: &billing_period::Model) -> Result<(), AppError> {
+/// Claims a closed period for invoicing: the first attempt (its `updated_at`
+/// is still its close time) or one after an attempt that has not finished
+/// within [`BILLING_LEASE_SECS`]. Another run that read the period meanwhile
+/// loses the claim, so two runs never bill it at once.
+async fn claim_billing(services: &Services, period_id: Uuid) -> Result<bool, AppError> {
+    let now = Utc::now();
+    let first_or_stale = Condition::any()
+        .add(Expr::col(P::UpdatedAt).equals(P::ClosedAt))
+        .add(P::UpdatedAt.lt(now - chrono::Duration::seconds(BILLING_LEASE_SECS)));
+    let claimed = billing_period::Entity::update_many()
+        .col_expr(P::UpdatedAt, Expr::value(now))
+        .filter(P::Id.eq(period_id))
+        .filter(P::Status.eq(BillingPeriodStatus::Closed))
+        .filter(P::InvoiceId.is_null())
+        .filter(first_or_stale)
+        .exec(&services.db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+/// Invoices a closed period's overage, one line per model; answers whether
+/// this call did (false: another run holds it).
+async fn invoice_period(services: &Services, period: &billing_period::Model) -> Result<bool, AppError> {
+    if !claim_billing(services, period.id).await? {
+        return Ok(false);
+    }
     let span = Span { start: period.period_start, end: period.period_end };
     let by_model = periods::used_by_model(&services.db, period.customer_id, span).await?;
     let table = prices::load(&services.db).await?;
@@ -136,7 +166,7 @@ async fn invoice_period(services: &Services, period: &billing_period::Model) -> 
         .filter(P::Status.eq(BillingPeriodStatus::Closed))
         .exec(&services.db)
         .await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Moves the period of `invoice_id` to PAID once the invoice is paid; called in

@@ -9,7 +9,7 @@ use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, Query
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{bucket, end_current_period, hour, metered, periods_of, send};
+use super::{bucket, end_current_period, hour, metered, periods_of, send, Metered};
 use crate::helpers::*;
 use crate::mail::{mail_app, smtp_sink::SmtpSink};
 use crate::stripe_fake::FakeStripe;
@@ -19,11 +19,10 @@ fn job(name: &str) -> &'static jobs::Job {
     jobs::find(name).unwrap()
 }
 
-#[tokio::test]
-async fn the_cycle_bills_each_period_once_per_model_and_the_paid_webhook_settles_it() {
-    let fake = FakeStripe::start().await;
-    let app = stripe_app(Some(&fake)).await;
-    let m = metered(&app, "billed@example.com", 1_000).await;
+/// A customer with a Stripe customer, the price table set, 4,000 tokens of
+/// 1,000 used, and the period just ended.
+async fn ended_with_overage(app: &TestApp) -> Metered {
+    let m = metered(app, "billed@example.com", 1_000).await;
     stripe_customer::ActiveModel { customer_id: Set(m.customer), stripe_customer_id: Set("cus_meter".into()), created_at: Set(Utc::now()) }
         .insert(&app.services.db)
         .await
@@ -36,8 +35,16 @@ async fn the_cycle_bills_each_period_once_per_model_and_the_paid_webhook_settles
 
     // 4,000 tokens of 1,000: the 3,000 over are 2,250 of m-a (1 minor unit per
     // token) and 750 of m-b (default, 2 per token).
-    send(&app, m.order, vec![bucket("marketing", "m-a", hour(120), 2_000, 1_000), bucket("sales", "m-b", hour(100), 1_000, 0)]).await;
-    end_current_period(&app, m.customer).await;
+    send(app, m.order, vec![bucket("marketing", "m-a", hour(120), 2_000, 1_000), bucket("sales", "m-b", hour(100), 1_000, 0)]).await;
+    end_current_period(app, m.customer).await;
+    m
+}
+
+#[tokio::test]
+async fn the_cycle_bills_each_period_once_per_model_and_the_paid_webhook_settles_it() {
+    let fake = FakeStripe::start().await;
+    let app = stripe_app(Some(&fake)).await;
+    let m = ended_with_overage(&app).await;
     let slot = Utc::now().duration_trunc(Duration::hours(1)).unwrap();
     let first = jobs::run(&app.services, job("billing-cycle"), slot, Trigger::Manual).await.unwrap();
     assert_eq!(first.summary, Some(json!({ "closed": 1, "invoiced": 1, "failed": 0 })));
@@ -78,6 +85,20 @@ async fn the_cycle_bills_each_period_once_per_model_and_the_paid_webhook_settles
     });
     assert_eq!(deliver(&app, &event("evt_paid_meter", "invoice.payment_succeeded", now() + 5, paid)).await, "APPLIED");
     assert_eq!(periods_of(&app, m.customer).await[0].status, BillingPeriodStatus::Paid);
+}
+
+#[tokio::test]
+async fn two_runs_at_once_bill_once() {
+    let fake = FakeStripe::start().await;
+    let app = stripe_app(Some(&fake)).await;
+    let m = ended_with_overage(&app).await;
+    let twin = app.twin().await;
+    let (a, b) =
+        tokio::join!(hub::domain::metering::run_cycle(&app.services, Utc::now()), hub::domain::metering::run_cycle(&twin, Utc::now()));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!((a.closed + b.closed, a.invoiced + b.invoiced), (1, 1));
+    assert_eq!((fake.seen("/v1/invoices").len(), fake.seen("/v1/invoiceitems").len()), (1, 2));
+    assert_eq!(periods_of(&app, m.customer).await[0].status, BillingPeriodStatus::Invoiced);
 }
 
 async fn reminders(app: &TestApp) -> Vec<mail_message::Model> {
