@@ -31,6 +31,9 @@ pub enum MailKind {
     SetPassword,
     #[sea_orm(string_value = "ALERT")]
     Alert,
+    /// An unpaid, overdue invoice.
+    #[sea_orm(string_value = "PAYMENT_REMINDER")]
+    PaymentReminder,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -9,7 +9,7 @@ use crate::pages::orders::{detail::OrderDetailPage, OrdersPage};
 use crate::pages::{
     accept_invitation::AcceptInvitationPage, agents::AgentsPage, alerts::AlertsPage, approvals::ApprovalsPage, audit::AuditPage,
     billing::BillingPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage,
-    set_password::SetPasswordPage, settings::SettingsPage, setup::SetupPage, staff::StaffPage,
+    set_password::SetPasswordPage, settings::SettingsPage, setup::SetupPage, staff::StaffPage, usage::UsagePage,
 };
 use crate::pages::{projects::ProjectsPage, sites::SitesPage, sync_log::SyncLogPage};
 use leptos::prelude::*;
@@ -49,6 +49,7 @@ pub fn App() -> impl IntoView {
                         <RequireRole allow=is_staff_or_customer><AlertsPage/></RequireRole>
                     }/>
                     <Route path=path!("billing") view=|| view! { <RequireRole allow=is_customer><BillingPage/></RequireRole> }/>
+                    <Route path=path!("usage") view=|| view! { <RequireRole allow=is_customer><UsagePage/></RequireRole> }/>
                     <Route path=path!("projects") view=|| view! { <RequireRole allow=is_staff><ProjectsPage/></RequireRole> }/>
                     <Route path=path!("sites") view=|| view! { <RequireRole allow=is_staff_or_customer><SitesPage/></RequireRole> }/>
                     <Route path=path!("sync-log") view=|| view! { <RequireRole allow=is_staff><SyncLogPage/></RequireRole> }/>

@@ -82,6 +82,9 @@ operation!(ProvisioningJobs, "graphql/provisioning_jobs.graphql");
 operation!(Billing, "graphql/billing.graphql");
 operation!(StartCheckout, "graphql/start_checkout.graphql");
 operation!(OpenBillingPortal, "graphql/open_billing_portal.graphql");
+// Metering.
+operation!(Usage, "graphql/usage.graphql");
+operation!(BillingUsage, "graphql/billing_usage.graphql");
 operation!(RemoteCommands, "graphql/remote_commands.graphql");
 operation!(QueueRemoteCommand, "graphql/queue_remote_command.graphql");
 operation!(IssueRegistrationToken, "graphql/issue_registration_token.graphql");

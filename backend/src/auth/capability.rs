@@ -214,6 +214,14 @@ permission!(
     AcknowledgeAlerts, "acknowledge alerts", Some(StaffRole::Support), customers: true
 );
 permission!(
+    /// Read token usage and the current period's summary (a customer: their own).
+    ReadUsage, "read token usage", Some(StaffRole::Support), customers: true
+);
+permission!(
+    /// Read billing periods and their invoices (a customer: their own).
+    ReadBillingPeriods, "read billing periods", Some(StaffRole::Admin), customers: true
+);
+permission!(
     /// Read the audit log.
     ReadAuditLog, "read the audit log", Some(StaffRole::Admin), customers: false
 );

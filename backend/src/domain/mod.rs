@@ -13,6 +13,7 @@ pub mod billing;
 pub mod customers;
 pub mod identity;
 pub mod mail;
+pub mod metering;
 pub mod orders;
 pub mod page;
 pub mod payments;

@@ -64,6 +64,9 @@ pub async fn update(
         .map(|k| FieldError::new(k.as_str(), "is not a setting key (category.key, lower-case letters, digits, _ and .)"))
         .collect();
     AppError::check_fields(bad)?;
+    if let Some(prices) = values.get(crate::domain::metering::prices::SETTING).filter(|v| !v.is_null()) {
+        AppError::check_fields(crate::domain::metering::prices::validate(prices))?;
+    }
     if let Some(reserved) = values.keys().find(|k| k.split_once('.').is_some_and(|(c, _)| c == RESERVED_CATEGORY)) {
         return Err(AppError::Forbidden(format!("`{reserved}`: the `{RESERVED_CATEGORY}` category is reserved")));
     }

@@ -26,6 +26,7 @@ pub mod subscription;
 pub mod transport;
 pub mod two_factor;
 pub mod types;
+pub mod usage;
 pub mod webhooks;
 
 use async_graphql::{MergedObject, SDLExportOptions, Schema};
@@ -48,6 +49,7 @@ pub struct Query(
     webhooks::WebhookQuery,
     alerts::AlertQuery,
     notifications::NotificationQuery,
+    usage::UsageQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -9,7 +9,7 @@ use futures_util::future::BoxFuture;
 use serde_json::{json, Value};
 
 use crate::{
-    domain::{approvals, projects::staleness, retention, tenants::liveness},
+    domain::{approvals, metering, projects::staleness, retention, tenants::liveness},
     error::AppError,
     Services,
 };
@@ -34,6 +34,11 @@ pub const JOBS: &[Job] = &[
     Job { name: "heartbeat-check", default_schedule: Some("0 * * * * *"), work: |s, _| Box::pin(heartbeat_check(s)) },
     // Spec 001 §9: daily at 03:00, delete what is older than the retention.
     Job { name: "stats-cleanup", default_schedule: Some("0 0 3 * * *"), work: |s, _| Box::pin(stats_cleanup(s)) },
+    // Spec 001 §9: close ended billing periods, invoice their overage, open the next
+    // (hourly, so a period is billed within the hour after it ends).
+    Job { name: "billing-cycle", default_schedule: Some("0 5 * * * *"), work: |s, slot| Box::pin(billing_cycle(s, slot)) },
+    // Spec 002 §6: daily at 09:00, remind customers of overdue invoices.
+    Job { name: "payment-reminders", default_schedule: Some("0 0 9 * * *"), work: |s, _| Box::pin(payment_reminders(s)) },
     // One pass of the webhook outbox, for deployments that drive it from outside
     // (the worker of `hub serve` already runs it continuously).
     Job { name: "webhook-outbox", default_schedule: None, work: |s, _| Box::pin(webhook_outbox(s)) },
@@ -65,6 +70,16 @@ async fn stats_cleanup(services: &Services) -> Result<Value, AppError> {
     let before = Utc::now() - Duration::days(i64::from(services.config.scheduler.retention_days.max(1)));
     let swept = retention::sweep(services, before).await?;
     serde_json::to_value(swept).map_err(AppError::internal)
+}
+
+async fn billing_cycle(services: &Services, slot: DateTime<Utc>) -> Result<Value, AppError> {
+    let report = metering::run_cycle(services, slot.max(Utc::now())).await?;
+    serde_json::to_value(report).map_err(AppError::internal)
+}
+
+async fn payment_reminders(services: &Services) -> Result<Value, AppError> {
+    let queued = metering::reminders::send_due(services, Utc::now()).await?;
+    Ok(json!({ "reminders": queued }))
 }
 
 async fn webhook_outbox(services: &Services) -> Result<Value, AppError> {

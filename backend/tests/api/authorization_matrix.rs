@@ -364,6 +364,21 @@ static MATRIX: &[Row] = &[
         vars: |f, _| json!({ "id": f.alert }),
         expect: [A, A, A, A, A, N, U] },
 
+    // Metering: SUPPORT and above read usage, ADMIN and above billing periods; a
+    // customer their own.
+    Row { name: "usage", field: "usage", fresh: Fresh::Nothing,
+        query: "query($c: UUID!, $f: DateTime!, $t: DateTime!) { usage(customerId: $c, from: $f, to: $t, granularity: DAY, groupBy: MODEL) { series { key } } }",
+        vars: |f, _| json!({ "c": f.customer_a, "f": Utc::now() - chrono::Duration::days(7), "t": Utc::now() }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "usageSummary", field: "usageSummary", fresh: Fresh::Nothing,
+        query: "query($c: UUID!) { usageSummary(customerId: $c) { allotmentTokens usedTokens } }",
+        vars: |f, _| json!({ "c": f.customer_a }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "billingPeriods", field: "billingPeriods", fresh: Fresh::Nothing,
+        query: "query($c: UUID!) { billingPeriods(customerId: $c, first: 5) { totalCount edges { node { id status } } } }",
+        vars: |f, _| json!({ "c": f.customer_a }),
+        expect: [A, A, F, F, A, N, U] },
+
     // Settings and the audit log: ADMIN and above.
     Row { name: "settings", field: "settings", fresh: Fresh::Nothing,
         query: "query { settings { key } }",
@@ -526,6 +541,7 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
     sync_log::record_inbound(&app.services, call).await.unwrap();
     let delivery = webhook_delivery::Entity::find().one(&app.services.db).await.unwrap().expect("the queued command's delivery").id;
     let alert = crate::live_alerts::raise(&app, Some(customer_a), entity::AlertSeverity::Warning, "matrix").await.id;
+    hub::domain::metering::periods::ensure(&app.services.db, customer_a, Utc::now()).await.unwrap();
     let fixture = Fixture { customer_a, order, agent, approval, delivery, plan, plan_name, license, site, alert };
 
     let tokens: [Option<&str>; 7] = [Some(&owner), Some(&admin), Some(&manager), Some(&support), Some(&a_token), Some(&b_token), None];

@@ -20,6 +20,7 @@ mod jobs;
 mod live_alerts;
 mod live_orders;
 mod mail;
+mod metering;
 mod nested_loading;
 mod orders;
 mod plumbing;

@@ -122,6 +122,7 @@ fn Header() -> impl IntoView {
                 </Show>
                 <Show when=move || customer.get()>
                     <A href="/orders">"My orders"</A>
+                    <A href="/usage">"Usage"</A>
                     <A href="/billing">"Billing"</A>
                     <A href="/sites">"My sites"</A>
                 </Show>

@@ -8,6 +8,7 @@ use crate::components::form::{action_error, sentence, Field, FormAlert, Submit};
 use crate::components::list::{when, LoadError};
 use crate::error::{ApiError, ErrorCode};
 use crate::gql::{billing, open_billing_portal, start_checkout, Billing, OpenBillingPortal, StartCheckout};
+use crate::pages::billing_period::PeriodSection;
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -54,6 +55,9 @@ pub fn BillingPage() -> impl IntoView {
                 Some(Err(error)) => Either::Left(view! { <LoadError error what="billing"/> }.into_any()),
                 Some(Ok(d)) => Either::Right(view! { <Current subscription=d.subscription/> <Subscribe plans=d.plans/> }),
             }}
+        </section>
+        <section class="card">
+            <PeriodSection/>
         </section>
     }
 }

@@ -18,8 +18,15 @@ pub const STORAGE_QUOTA: &str = "STORAGE_QUOTA";
 /// A site reported more errors in one telemetry window than `alerts.site_errors_per_report`.
 pub const SITE_ERRORS: &str = "SITE_ERRORS";
 
+/// A customer's token usage reached 80 % of the period's allotment (customer-scoped).
+pub const USAGE_80: &str = "USAGE_80";
+/// A customer's token usage reached the period's allotment (customer-scoped).
+pub const USAGE_100: &str = "USAGE_100";
+/// At the last 24 hours' rate the allotment runs out before the period ends (customer-scoped).
+pub const USAGE_FORECAST: &str = "USAGE_FORECAST";
+
 /// Every type Hub raises by itself.
-pub const RESERVED: [&str; 8] = [
+pub const RESERVED: [&str; 11] = [
     APPROVAL_REQUESTED,
     APPROVAL_EXPIRED,
     TENANT_OFFLINE,
@@ -28,6 +35,9 @@ pub const RESERVED: [&str; 8] = [
     STORAGE_QUOTA,
     SITE_ERRORS,
     super::WEBHOOK_ENDPOINT_DISABLED,
+    USAGE_80,
+    USAGE_100,
+    USAGE_FORECAST,
 ];
 
 pub fn approval_requested_key(approval_id: Uuid) -> String {
@@ -52,4 +62,9 @@ pub fn storage_quota_key(order_id: Uuid) -> String {
 
 pub fn site_errors_key(site_uuid: Uuid) -> String {
     format!("site_errors:{site_uuid}")
+}
+
+/// One usage alert (`USAGE_80`, `USAGE_100`, `USAGE_FORECAST`) per billing period.
+pub fn usage_key(kind: &str, billing_period_id: Uuid) -> String {
+    format!("{}:{billing_period_id}", kind.to_ascii_lowercase())
 }

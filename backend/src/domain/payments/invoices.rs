@@ -157,6 +157,7 @@ pub(super) async fn payment<C: ConnectionTrait>(conn: &C, event: &event::Envelop
         hosted_invoice_url: inv.hosted_invoice_url.clone(),
     };
     let invoice_id = upsert(conn, state, event.created).await?;
+    crate::domain::metering::follow_invoice(conn, invoice_id).await?;
     let attempt = payment::ActiveModel {
         id: Set(Uuid::new_v4()),
         invoice_id: Set(invoice_id),

@@ -118,5 +118,6 @@ pub async fn ingest(services: &Services, order_id: Uuid, buckets: Vec<Bucket>) -
         token_usage_bucket::Entity::insert_many(chunk.to_vec()).on_conflict(on_conflict).exec_without_returning(&txn).await?;
     }
     txn.commit().await?;
+    crate::domain::metering::after_ingest(services, order_id).await?;
     Ok(accepted)
 }
