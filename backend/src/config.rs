@@ -61,6 +61,7 @@ pub struct Config {
     pub scheduler: SchedulerConfig,
     pub cron: CronConfig,
     pub alerts: AlertsConfig,
+    pub api_products: ApiProductsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -300,6 +301,19 @@ impl Default for AlertsConfig {
     }
 }
 
+/// API products (spec 003).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ApiProductsConfig {
+    /// After `rotateApiKey`, the old secret keeps working this many hours.
+    pub rotation_grace_hours: u32,
+}
+
+impl Default for ApiProductsConfig {
+    fn default() -> Self {
+        Self { rotation_grace_hours: 24 }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -327,6 +341,7 @@ impl Default for Config {
             scheduler: SchedulerConfig::default(),
             cron: CronConfig::default(),
             alerts: AlertsConfig::default(),
+            api_products: ApiProductsConfig::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod alerts;
+pub mod api_products;
 pub mod api_tokens;
 pub mod approvals;
 pub mod billing;
@@ -48,6 +49,7 @@ pub struct Query(
     webhooks::WebhookQuery,
     alerts::AlertQuery,
     notifications::NotificationQuery,
+    api_products::ApiProductsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -68,6 +70,7 @@ pub struct Mutation(
     webhooks::WebhookMutation,
     alerts::AlertMutation,
     notifications::NotificationMutation,
+    api_products::ApiProductsMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;

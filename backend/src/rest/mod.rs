@@ -4,6 +4,7 @@
 //! group with its per-source rate limit, and the cron route for external
 //! schedulers; the usage shim follows.
 
+pub mod api_products;
 pub mod body;
 pub mod bridge;
 pub mod cron;
