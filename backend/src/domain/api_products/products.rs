@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::{api_product, ApiMode, ApiProjectKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TryIntoModel};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -91,14 +91,15 @@ pub async fn upsert(
     row.stripe_price_id = Set(input.stripe_price_id.clone());
     row.sort_order = Set(input.sort_order);
     row.updated_at = Set(now);
-    let product = row.save(&txn).await.map_err(|err| {
+    // `save` would UPDATE a new row whose id is already set.
+    let saved = if input.id.is_none() { row.insert(&txn).await } else { row.update(&txn).await };
+    let product = saved.map_err(|err| {
         if is_unique_violation(&err) {
             AppError::Conflict("another product of this mode has this name or Stripe price".into())
         } else {
             err.into()
         }
     })?;
-    let product = product.try_into_model()?;
     let entry = audit::Entry::new(Some(cap.user_id()), "api_product.saved", meta)
         .target("api_product", product.id)
         .details(json!({ "projectId": project.id, "mode": product.mode, "name": product.name, "inventory": product.inventory }));

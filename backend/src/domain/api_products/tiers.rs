@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use entity::{api_project, api_tier, ApiMode, ApiProjectKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TryIntoModel};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -133,6 +133,7 @@ pub async fn upsert(
         .await?;
     let now = Utc::now();
     let features = json!(input.features.iter().map(|f| f.trim()).collect::<Vec<_>>());
+    let is_new = existing.is_none();
     let mut row = match existing {
         Some(found) => found.into(),
         None => api_tier::ActiveModel {
@@ -153,7 +154,8 @@ pub async fn upsert(
     row.popular = Set(input.popular);
     row.sort_order = Set(input.sort_order);
     row.updated_at = Set(now);
-    let tier = row.save(&txn).await?.try_into_model()?;
+    // `save` would UPDATE a new row whose id is already set.
+    let tier = if is_new { row.insert(&txn).await? } else { row.update(&txn).await? };
     let entry = audit::Entry::new(Some(cap.user_id()), "api_tier.saved", meta)
         .target("api_tier", tier.id)
         .details(json!({ "projectId": project.id, "mode": tier.mode, "name": tier.name, "usageLimit": tier.usage_limit }));
