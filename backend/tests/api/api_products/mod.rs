@@ -3,6 +3,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use uuid::Uuid;
 
 use crate::{customers::signed_in_customer, helpers::*};
 
@@ -71,4 +72,53 @@ pub async fn app_call(
     let res = req.send().await.unwrap();
     let status = res.status();
     (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// Customer A's API objects for the authorization matrix.
+pub struct MatrixObjects {
+    pub project: Uuid,
+    pub store: Uuid,
+    pub end_user: Uuid,
+}
+
+fn uuid_at(res: &Gql, path: &str) -> Uuid {
+    res.data(path).as_str().unwrap().parse().unwrap()
+}
+
+/// A SaaS project with a tier (`matrix`) and an end user, and a Store with a product, of the customer with `token`.
+pub async fn matrix_objects(app: &TestApp, token: &str) -> MatrixObjects {
+    let (project, _, _) = self::project(app, token, "SAAS").await;
+    let (store, _, _) = self::project(app, token, "STORE").await;
+    fresh_tier(app, token, &project, "matrix").await;
+    app.gql(UPSERT_PRODUCT, product(&store, "Matrix mug", 5, "price_matrix_mug"), Some(token)).await.data("upsertApiProduct.id");
+    let project: Uuid = project.parse().unwrap();
+    let end_user = hub::domain::api_products::end_users::find_or_create(&app.services.db, project, entity::ApiMode::Test, "matrix-user")
+        .await
+        .unwrap()
+        .id;
+    MatrixObjects { project, store: store.parse().unwrap(), end_user }
+}
+
+/// A fresh SaaS project (one that can still go live).
+pub async fn fresh_project(app: &TestApp, token: &str) -> Uuid {
+    self::project(app, token, "SAAS").await.0.parse().unwrap()
+}
+
+/// A fresh active TEST key of `project`.
+pub async fn fresh_key(app: &TestApp, token: &str, project: Uuid) -> Uuid {
+    let res = app
+        .gql("mutation($p: UUID!) { createApiKey(projectId: $p, mode: TEST) { key { id } } }", json!({ "p": project }), Some(token))
+        .await;
+    uuid_at(&res, "createApiKey.key.id")
+}
+
+/// A fresh TEST tier `name` of `project`.
+pub async fn fresh_tier(app: &TestApp, token: &str, project: &str, name: &str) -> Uuid {
+    uuid_at(&app.gql(UPSERT_TIER, tier(project, "TEST", name, Some(10), None), Some(token)).await, "upsertApiTier.id")
+}
+
+/// A fresh TEST product `name` of `store`.
+pub async fn fresh_product(app: &TestApp, token: &str, store: Uuid, name: &str) -> Uuid {
+    let price = format!("price_{name}");
+    uuid_at(&app.gql(UPSERT_PRODUCT, product(&store.to_string(), name, 1, &price), Some(token)).await, "upsertApiProduct.id")
 }
