@@ -28,7 +28,7 @@ use crate::{
         payments::event::{self, Envelope, Session, Subscription},
     },
     error::{AppError, FieldError},
-    integrations::stripe::api_checkout::ApiCheckoutSession,
+    integrations::stripe::{api_checkout::ApiCheckoutSession, calls::Created},
     Services,
 };
 
@@ -97,9 +97,39 @@ fn require_kind(project: &api_project::Model, kind: ApiProjectKind) -> Result<()
     Ok(())
 }
 
-async fn record_session<C: ConnectionTrait>(conn: &C, row: api_checkout::Model) -> Result<(), AppError> {
-    api_checkout::ActiveModel::from(row).insert(conn).await?;
-    Ok(())
+/// What an opened session records besides its project, mode and kind.
+struct Opened {
+    end_user_external_id: Option<String>,
+    tier_name: Option<String>,
+    email: Option<String>,
+    items: Value,
+}
+
+/// Records the session Stripe opened (OPEN) and answers its URL.
+async fn record_session(
+    services: &Services,
+    holder: &KeyHolder,
+    kind: ApiCheckoutKind,
+    created: Created,
+    opened: Opened,
+) -> Result<String, AppError> {
+    let row = api_checkout::Model {
+        id: Uuid::new_v4(),
+        project_id: holder.project.id,
+        mode: holder.mode,
+        kind,
+        stripe_session_id: created.id,
+        end_user_external_id: opened.end_user_external_id,
+        tier_name: opened.tier_name,
+        email: opened.email,
+        items: opened.items,
+        status: ApiCheckoutStatus::Open,
+        detail: None,
+        created_at: Utc::now(),
+        completed_at: None,
+    };
+    api_checkout::ActiveModel::from(row).insert(&services.db).await?;
+    created.url.ok_or_else(|| AppError::Stripe("Stripe answered a session without a URL".into()))
 }
 
 /// `POST /api/create-checkout`: a subscription Checkout for `tier` (which must have a Stripe price).
@@ -149,26 +179,8 @@ pub async fn start_subscription(
         metadata: meta,
     };
     let created = services.stripe.create_api_checkout_session(session).await?;
-    record_session(
-        &services.db,
-        api_checkout::Model {
-            id: Uuid::new_v4(),
-            project_id: holder.project.id,
-            mode: holder.mode,
-            kind: ApiCheckoutKind::Subscription,
-            stripe_session_id: created.id.clone(),
-            end_user_external_id: Some(external_id.to_owned()),
-            tier_name: Some(tier.name),
-            email: None,
-            items: json!([]),
-            status: ApiCheckoutStatus::Open,
-            detail: None,
-            created_at: Utc::now(),
-            completed_at: None,
-        },
-    )
-    .await?;
-    created.url.ok_or_else(|| AppError::Stripe("Stripe answered a session without a URL".into()))
+    let opened = Opened { end_user_external_id: Some(external_id.to_owned()), tier_name: Some(tier.name), email: None, items: json!([]) };
+    record_session(services, holder, ApiCheckoutKind::Subscription, created, opened).await
 }
 
 /// `POST /api/cart/checkout`: a one-off Checkout for products named by their
@@ -232,26 +244,9 @@ pub async fn start_cart(
         metadata: metadata(&holder.project, holder.mode, "cart"),
     };
     let created = services.stripe.create_api_checkout_session(session).await?;
-    record_session(
-        &services.db,
-        api_checkout::Model {
-            id: Uuid::new_v4(),
-            project_id: holder.project.id,
-            mode: holder.mode,
-            kind: ApiCheckoutKind::Cart,
-            stripe_session_id: created.id.clone(),
-            end_user_external_id: None,
-            tier_name: None,
-            email: Some(email),
-            items: serde_json::to_value(&lines).map_err(AppError::internal)?,
-            status: ApiCheckoutStatus::Open,
-            detail: None,
-            created_at: Utc::now(),
-            completed_at: None,
-        },
-    )
-    .await?;
-    created.url.ok_or_else(|| AppError::Stripe("Stripe answered a session without a URL".into()))
+    let items = serde_json::to_value(&lines).map_err(AppError::internal)?;
+    let opened = Opened { end_user_external_id: None, tier_name: None, email: Some(email), items };
+    record_session(services, holder, ApiCheckoutKind::Cart, created, opened).await
 }
 
 /// `POST /api/customer-portal`: the billing portal of the end user's Stripe customer.
