@@ -231,3 +231,44 @@ async fn a_customer_never_reaches_another_customers_project_or_keys() {
     assert_eq!(app.gql(KEYS, json!({ "p": project, "m": "TEST" }), None).await.code(), "UNAUTHORIZED");
     let _ = p.a.0;
 }
+
+#[tokio::test]
+async fn end_users_show_this_periods_count_and_take_only_tiers_that_exist() {
+    let app = spawn_app().await;
+    let p = people(&app).await;
+    let (project, _, _) = project(&app, &p.a.1, "SAAS").await;
+    app.gql(UPSERT_TIER, tier(&project, "TEST", "pro", Some(1000), None), Some(&p.a.1)).await.data("upsertApiTier.id");
+    let project_id: Uuid = project.parse().unwrap();
+    let user =
+        hub::domain::api_products::end_users::find_or_create(&app.services.db, project_id, entity::ApiMode::Test, "user_7").await.unwrap();
+    let now = Utc::now();
+    for (start, end, count) in
+        [(now - Duration::days(40), now - Duration::days(10), 999), (now - Duration::days(3), now + Duration::days(27), 42)]
+    {
+        entity::api_usage_counter::ActiveModel {
+            end_user_id: Set(user.id),
+            period_start: Set(start),
+            period_end: Set(end),
+            project_id: Set(project_id),
+            mode: Set(entity::ApiMode::Test),
+            tier_name: Set("free".into()),
+            count: Set(count),
+            updated_at: Set(now),
+        }
+        .insert(&app.services.db)
+        .await
+        .unwrap();
+    }
+    let list = "query($p: UUID!) { apiEndUsers(projectId: $p, mode: TEST) { totalCount edges { node { id externalId usageCount countedTier tierName } } } }";
+    let listed = app.gql(list, json!({ "p": project }), Some(&p.a.1)).await;
+    let node = &listed.data("apiEndUsers.edges")[0]["node"];
+    assert_eq!((node["usageCount"].as_i64(), node["countedTier"].as_str()), (Some(42), Some("free")), "only the current period counts");
+
+    let set = "mutation($id: UUID!, $t: String) { setApiEndUserTier(id: $id, tierName: $t) { tierName } }";
+    let unknown = app.gql(set, json!({ "id": user.id, "t": "gold" }), Some(&p.a.1)).await;
+    assert_eq!(unknown.code(), "VALIDATION_ERROR");
+    assert_eq!(unknown.body["errors"][0]["extensions"]["fields"][0]["field"], "tierName");
+    assert_eq!(app.gql(set, json!({ "id": user.id, "t": "pro" }), Some(&p.a.1)).await.data("setApiEndUserTier.tierName"), "pro");
+    assert_eq!(app.gql(set, json!({ "id": user.id, "t": "pro" }), Some(&p.b.1)).await.code(), "NOT_FOUND");
+    assert!(app.gql(set, json!({ "id": user.id, "t": null }), Some(&p.a.1)).await.data("setApiEndUserTier.tierName").is_null());
+}
