@@ -272,3 +272,41 @@ async fn end_users_show_this_periods_count_and_take_only_tiers_that_exist() {
     assert_eq!(app.gql(set, json!({ "id": user.id, "t": "pro" }), Some(&p.b.1)).await.code(), "NOT_FOUND");
     assert!(app.gql(set, json!({ "id": user.id, "t": null }), Some(&p.a.1)).await.data("setApiEndUserTier.tierName").is_null());
 }
+
+/// The project ids of the API-product changes announced so far.
+fn announced(events: &mut tokio::sync::broadcast::Receiver<hub::events::Event>) -> Vec<Uuid> {
+    let mut ids = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let hub::events::Event::ApiProductChanged(change) = event {
+            ids.push(change.project_id);
+        }
+    }
+    ids
+}
+
+#[tokio::test]
+async fn every_change_to_keys_and_tiers_is_announced_for_the_usage_check() {
+    let app = spawn_app().await;
+    let p = people(&app).await;
+    let mut events = app.services.events.subscribe();
+    let (project, key, _) = project(&app, &p.a.1, "SAAS").await;
+    let id: Uuid = project.parse().unwrap();
+    assert_eq!(announced(&mut events), [id], "creation");
+    let tier_id = app.gql(UPSERT_TIER, tier(&project, "TEST", "pro", Some(5), None), Some(&p.a.1)).await.data("upsertApiTier.id").clone();
+    assert_eq!(announced(&mut events), [id], "tier saved");
+    app.gql(ROTATE, json!({ "id": key }), Some(&p.a.1)).await.data("rotateApiKey.secret");
+    assert_eq!(announced(&mut events), [id], "rotation");
+    app.gql(REVOKE, json!({ "id": key }), Some(&p.a.1)).await.data("revokeApiKey.id");
+    assert_eq!(announced(&mut events), [id], "revocation");
+    app.gql("mutation($id: UUID!) { deleteApiTier(id: $id) { id } }", json!({ "id": tier_id }), Some(&p.a.1))
+        .await
+        .data("deleteApiTier.id");
+    assert_eq!(announced(&mut events), [id], "tier deleted");
+    app.gql("mutation($id: UUID!) { promoteApiProject(id: $id) { project { id } } }", json!({ "id": project }), Some(&p.a.1))
+        .await
+        .data("promoteApiProject.project.id");
+    assert_eq!(announced(&mut events), [id], "promotion");
+    // Refused changes announce nothing.
+    assert_eq!(app.gql(ROTATE, json!({ "id": key }), Some(&p.a.1)).await.code(), "CONFLICT");
+    assert!(announced(&mut events).is_empty());
+}
