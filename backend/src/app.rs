@@ -25,7 +25,7 @@ use crate::{
     error::AppError,
     graphql::{self, transport::GraphqlState},
     rest::{
-        body, bridge, cron, health,
+        api_products, body, bridge, cron, health,
         limits::{self, Source, SourceLimit},
         orders, public, stripe, tenant, usage_check,
     },
@@ -55,6 +55,7 @@ pub fn router(services: Services) -> Router {
         .merge(stripe_routes(&services))
         .merge(cron_routes(&services))
         .merge(usage_check_routes(&services))
+        .merge(api_product_routes(&services))
         .route("/api/{*rest}", any(unknown_api_route))
         .with_state(services.clone());
 
@@ -89,6 +90,17 @@ fn public_order_routes(services: &Services) -> Router<Services> {
     let routes = Router::new()
         .route("/api/v1/public/orders", post(orders::create))
         .route("/api/v1/public/orders/{id}", get(orders::get))
+        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES));
+    limited(routes, services, services.config.rate_limit.per_minute, Source::Bearer)
+}
+
+/// What a developer's app calls for payments (spec 003), per secret key.
+fn api_product_routes(services: &Services) -> Router<Services> {
+    let routes = Router::new()
+        .route("/api/create-checkout", post(api_products::create_checkout))
+        .route("/api/cart/checkout", post(api_products::cart_checkout))
+        .route("/api/products", get(api_products::products))
+        .route("/api/customer-portal", post(api_products::customer_portal))
         .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES));
     limited(routes, services, services.config.rate_limit.per_minute, Source::Bearer)
 }

@@ -62,6 +62,7 @@ pub struct Config {
     pub cron: CronConfig,
     pub alerts: AlertsConfig,
     pub usage_check: UsageCheckConfig,
+    pub api_products: ApiProductsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -321,6 +322,19 @@ impl Default for AlertsConfig {
     }
 }
 
+/// API products (spec 003).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ApiProductsConfig {
+    /// After `rotateApiKey`, the old secret keeps working this many hours.
+    pub rotation_grace_hours: u32,
+}
+
+impl Default for ApiProductsConfig {
+    fn default() -> Self {
+        Self { rotation_grace_hours: 24 }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -349,6 +363,7 @@ impl Default for Config {
             cron: CronConfig::default(),
             alerts: AlertsConfig::default(),
             usage_check: UsageCheckConfig::default(),
+            api_products: ApiProductsConfig::default(),
         }
     }
 }

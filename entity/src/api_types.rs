@@ -36,3 +36,33 @@ impl ApiMode {
         }
     }
 }
+
+/// What an API checkout buys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ApiCheckoutKind {
+    /// A SaaS end user's subscription to a tier.
+    #[sea_orm(string_value = "SUBSCRIPTION")]
+    Subscription,
+    /// A Store cart of products, paid once.
+    #[sea_orm(string_value = "CART")]
+    Cart,
+}
+
+/// Where an API checkout stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ApiCheckoutStatus {
+    /// Opened; not paid yet.
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    /// Paid and applied (tier set, or inventory decremented).
+    #[sea_orm(string_value = "PAID")]
+    Paid,
+    /// Paid, but some line had not enough inventory left: nothing went below
+    /// zero and an alert was raised.
+    #[sea_orm(string_value = "OVERSOLD")]
+    Oversold,
+}

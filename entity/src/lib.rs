@@ -3,8 +3,10 @@
 
 pub mod agent_config;
 pub mod alert;
+pub mod api_checkout;
 pub mod api_end_user;
 pub mod api_key;
+pub mod api_product;
 pub mod api_project;
 pub mod api_tier;
 pub mod api_token;
@@ -57,7 +59,7 @@ pub mod webhook_delivery;
 pub mod webhook_endpoint;
 pub mod webhook_types;
 
-pub use api_types::{ApiMode, ApiProjectKind};
+pub use api_types::{ApiCheckoutKind, ApiCheckoutStatus, ApiMode, ApiProjectKind};
 pub use billing_period::BillingPeriodStatus;
 pub use control_types::*;
 pub use mail_message::{MailKind, MailStatus};

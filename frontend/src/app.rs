@@ -4,6 +4,7 @@
 use crate::auth::Auth;
 use crate::components::guard::{is_admin, is_customer, is_staff, is_staff_or_customer, RequireRole};
 use crate::components::layout::SignedInLayout;
+use crate::pages::api_products::{ApiProductsPage, ApiProjectPage};
 use crate::pages::customers::{detail::CustomerDetailPage, CustomersPage};
 use crate::pages::orders::{detail::OrderDetailPage, OrdersPage};
 use crate::pages::{
@@ -50,6 +51,8 @@ pub fn App() -> impl IntoView {
                     }/>
                     <Route path=path!("billing") view=|| view! { <RequireRole allow=is_customer><BillingPage/></RequireRole> }/>
                     <Route path=path!("usage") view=|| view! { <RequireRole allow=is_customer><UsagePage/></RequireRole> }/>
+                    <Route path=path!("api-products") view=|| view! { <RequireRole allow=is_staff_or_customer><ApiProductsPage/></RequireRole> }/>
+                    <Route path=path!("api-products/:id") view=|| view! { <RequireRole allow=is_staff_or_customer><ApiProjectPage/></RequireRole> }/>
                     <Route path=path!("projects") view=|| view! { <RequireRole allow=is_staff><ProjectsPage/></RequireRole> }/>
                     <Route path=path!("sites") view=|| view! { <RequireRole allow=is_staff_or_customer><SitesPage/></RequireRole> }/>
                     <Route path=path!("sync-log") view=|| view! { <RequireRole allow=is_staff><SyncLogPage/></RequireRole> }/>

@@ -171,6 +171,32 @@ graphql_enum!(
     }
 );
 
+graphql_enum!(
+    /// What an API project sells; locked at creation.
+    ApiProjectKind {
+        Saas = "SAAS" / "SaaS",
+        Store = "STORE" / "Store",
+    }
+);
+
+graphql_enum!(
+    /// An API project's test or live side.
+    ApiMode {
+        Test = "TEST" / "Test",
+        Live = "LIVE" / "Live",
+    }
+);
+
+graphql_enum!(
+    /// Where an API secret key stands.
+    ApiKeyStatus {
+        Active = "ACTIVE" / "Active",
+        Expiring = "EXPIRING" / "Expiring (rotated)",
+        Expired = "EXPIRED" / "Expired",
+        Revoked = "REVOKED" / "Revoked",
+    }
+);
+
 impl OrderStatus {
     /// Mirrors the backend's transition table, so the page offers only the
     /// actions the server would accept (it still checks and may answer CONFLICT).

@@ -21,8 +21,9 @@ pub type DateTime = String;
 pub type JSON = serde_json::Value;
 // Enums shared by all operations instead of one generated copy each.
 pub use crate::domain::{
-    AlertSeverity, AutomationMode, CustomerStatus, HeartbeatState, OrderStatus, PlanCode, ProvisioningJobStatus, ProvisioningLogLevel,
-    RemoteCommandKind, RemoteCommandStatus, SiteStatus, SubscriptionStatus, SyncDirection, WebhookDeliveryStatus, WebhookEventType,
+    AlertSeverity, ApiKeyStatus, ApiMode, ApiProjectKind, AutomationMode, CustomerStatus, HeartbeatState, OrderStatus, PlanCode,
+    ProvisioningJobStatus, ProvisioningLogLevel, RemoteCommandKind, RemoteCommandStatus, SiteStatus, SubscriptionStatus, SyncDirection,
+    WebhookDeliveryStatus, WebhookEventType,
 };
 pub use crate::model::{AccountKind, StaffRole};
 
@@ -37,7 +38,7 @@ macro_rules! operation {
             response_derives = "Debug, Clone",
             variables_derives = "Debug, Clone",
             extern_enums(
-                "StaffRole", "AccountKind", "AlertSeverity", "AutomationMode", "CustomerStatus", "OrderStatus", "PlanCode",
+                "StaffRole", "AccountKind", "AlertSeverity", "ApiKeyStatus", "ApiMode", "ApiProjectKind", "AutomationMode", "CustomerStatus", "OrderStatus", "PlanCode",
                 "ProvisioningJobStatus", "ProvisioningLogLevel", "RemoteCommandKind", "RemoteCommandStatus",
                 "SubscriptionStatus", "SiteStatus", "HeartbeatState", "SyncDirection", "WebhookDeliveryStatus", "WebhookEventType"
             )
@@ -123,6 +124,23 @@ operation!(AcknowledgeAlert, "graphql/acknowledge_alert.graphql");
 operation!(AlertStream, "graphql/alert_stream.graphql");
 operation!(OrderEvents, "graphql/order_events.graphql");
 operation!(NotificationSettings, "graphql/notification_settings.graphql");
+// API products (spec 003).
+operation!(ApiProjects, "graphql/api_projects.graphql");
+operation!(ApiProject, "graphql/api_project.graphql");
+operation!(CreateApiProject, "graphql/create_api_project.graphql");
+operation!(PromoteApiProject, "graphql/promote_api_project.graphql");
+operation!(ApiKeys, "graphql/api_keys.graphql");
+operation!(CreateApiKey, "graphql/create_api_key.graphql");
+operation!(RotateApiKey, "graphql/rotate_api_key.graphql");
+operation!(RevokeApiKey, "graphql/revoke_api_key.graphql");
+operation!(ApiTiers, "graphql/api_tiers.graphql");
+operation!(UpsertApiTier, "graphql/upsert_api_tier.graphql");
+operation!(DeleteApiTier, "graphql/delete_api_tier.graphql");
+operation!(ApiProducts, "graphql/api_products.graphql");
+operation!(UpsertApiProduct, "graphql/upsert_api_product.graphql");
+operation!(DeleteApiProduct, "graphql/delete_api_product.graphql");
+operation!(ApiEndUsers, "graphql/api_end_users.graphql");
+operation!(SetApiEndUserTier, "graphql/set_api_end_user_tier.graphql");
 operation!(UpdateNotificationSettings, "graphql/update_notification_settings.graphql");
 
 /// `From` impls from each operation's generated fragment structs to the app's

@@ -222,6 +222,15 @@ permission!(
     ReadBillingPeriods, "read billing periods", Some(StaffRole::Admin), customers: true
 );
 permission!(
+    /// Read API projects with their tiers, products and end users (a customer: their own).
+    ReadApiProjects, "read API projects", Some(StaffRole::Support), customers: true
+);
+permission!(
+    /// Create and change API projects, their keys, tiers, products and end users'
+    /// tiers: the owner of the keys only (CONTRACT.md §2).
+    ManageApiProjects, "manage API projects", None, customers: true
+);
+permission!(
     /// Read the audit log.
     ReadAuditLog, "read the audit log", Some(StaffRole::Admin), customers: false
 );

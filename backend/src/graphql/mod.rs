@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod alerts;
+pub mod api_products;
 pub mod api_tokens;
 pub mod approvals;
 pub mod billing;
@@ -50,6 +51,7 @@ pub struct Query(
     alerts::AlertQuery,
     notifications::NotificationQuery,
     usage::UsageQuery,
+    api_products::ApiProductsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -70,6 +72,7 @@ pub struct Mutation(
     webhooks::WebhookMutation,
     alerts::AlertMutation,
     notifications::NotificationMutation,
+    api_products::ApiProductsMutation,
 );
 
 pub type HubSchema = Schema<Query, Mutation, subscription::Subscription>;

@@ -4,6 +4,7 @@
 //! group with its per-source rate limit, and the cron route for external
 //! schedulers, and the API products' usage check.
 
+pub mod api_products;
 pub mod body;
 pub mod bridge;
 pub mod cron;

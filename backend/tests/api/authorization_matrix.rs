@@ -70,6 +70,14 @@ enum Fresh {
     Customer,
     /// A FAILED site on A's licence.
     FailedSite,
+    /// An API project of A that is not live yet.
+    ApiProject,
+    /// An active TEST key of A's API project.
+    ApiKey,
+    /// A TEST tier of A's API project.
+    ApiTier,
+    /// A TEST product of A's API store.
+    ApiProduct,
 }
 
 /// The objects of the fixture, all customer A's unless named otherwise.
@@ -90,6 +98,8 @@ struct Fixture {
     site: Uuid,
     /// A WARNING alert about customer A.
     alert: Uuid,
+    /// A's API projects, key, tier and end user.
+    api: crate::api_products::MatrixObjects,
 }
 
 /// One cell's own data: a number unique in the run, and its fresh target if any.
@@ -378,6 +388,76 @@ static MATRIX: &[Row] = &[
         query: "query($c: UUID!) { billingPeriods(customerId: $c, first: 5) { totalCount edges { node { id status } } } }",
         vars: |f, _| json!({ "c": f.customer_a }),
         expect: [A, A, F, F, A, N, U] },
+    // API products (spec 003): staff SUPPORT and above read every project, its
+    // tiers, products and end users; keys and every change are the owner's alone.
+    Row { name: "apiProjects", field: "apiProjects", fresh: Fresh::Nothing,
+        query: "query { apiProjects(first: 5) { totalCount edges { node { id } } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, E, U] },
+    Row { name: "apiProject", field: "apiProject", fresh: Fresh::Nothing,
+        query: "query($id: UUID!) { apiProject(id: $id) { id kind } }",
+        vars: |f, _| json!({ "id": f.api.project }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "createApiProject", field: "createApiProject", fresh: Fresh::Nothing,
+        query: "mutation { createApiProject(input: { name: \"Matrix\", kind: SAAS }) { project { id } } }",
+        vars: |_, _| json!({}),
+        expect: [F, F, F, F, A, A, U] },
+    Row { name: "updateApiProject", field: "updateApiProject", fresh: Fresh::Nothing,
+        query: "mutation($id: UUID!) { updateApiProject(id: $id, input: { name: \"My SAAS\" }) { id } }",
+        vars: |f, _| json!({ "id": f.api.project }),
+        expect: [F, F, F, F, A, N, U] },
+    Row { name: "promoteApiProject", field: "promoteApiProject", fresh: Fresh::ApiProject,
+        query: "mutation($id: UUID!) { promoteApiProject(id: $id) { project { liveAt } } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [F, F, F, F, A, N, U] },
+    Row { name: "apiKeys", field: "apiKeys", fresh: Fresh::Nothing,
+        query: "query($p: UUID!) { apiKeys(projectId: $p, mode: TEST) { id secretHint } }",
+        vars: |f, _| json!({ "p": f.api.project }),
+        expect: [F, F, F, F, A, N, U] },
+    Row { name: "createApiKey", field: "createApiKey", fresh: Fresh::Nothing,
+        query: "mutation($p: UUID!) { createApiKey(projectId: $p, mode: TEST) { key { id } } }",
+        vars: |f, _| json!({ "p": f.api.project }),
+        expect: [F, F, F, F, A, N, U] },
+    Row { name: "revokeApiKey", field: "revokeApiKey", fresh: Fresh::ApiKey,
+        query: "mutation($id: UUID!) { revokeApiKey(id: $id) { id status } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [F, F, F, F, A, N, U] },
+    Row { name: "rotateApiKey", field: "rotateApiKey", fresh: Fresh::ApiKey,
+        query: "mutation($id: UUID!) { rotateApiKey(id: $id) { key { id } } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [F, F, F, F, A, N, U] },
+    Row { name: "apiTiers", field: "apiTiers", fresh: Fresh::Nothing,
+        query: "query($p: UUID!) { apiTiers(projectId: $p, mode: TEST) { id name } }",
+        vars: |f, _| json!({ "p": f.api.project }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "upsertApiTier", field: "upsertApiTier", fresh: Fresh::Nothing,
+        query: "mutation($i: ApiTierInput!) { upsertApiTier(input: $i) { id } }",
+        vars: |f, _| json!({ "i": { "projectId": f.api.project, "mode": "TEST", "name": "matrix", "displayName": "Matrix", "priceMinor": 0, "currency": "eur", "usageLimit": 10 } }),
+        expect: [F, F, F, F, A, N, U] },
+    Row { name: "deleteApiTier", field: "deleteApiTier", fresh: Fresh::ApiTier,
+        query: "mutation($id: UUID!) { deleteApiTier(id: $id) { id } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [F, F, F, F, A, N, U] },
+    Row { name: "apiProducts", field: "apiProducts", fresh: Fresh::Nothing,
+        query: "query($p: UUID!) { apiProducts(projectId: $p, mode: TEST) { id inventory } }",
+        vars: |f, _| json!({ "p": f.api.store }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "upsertApiProduct", field: "upsertApiProduct", fresh: Fresh::Nothing,
+        query: "mutation($i: ApiProductInput!) { upsertApiProduct(input: $i) { id } }",
+        vars: |f, c| json!({ "i": { "projectId": f.api.store, "mode": "TEST", "name": format!("Matrix {}", c.n), "priceMinor": 100, "currency": "eur", "inventory": 3 } }),
+        expect: [F, F, F, F, A, N, U] },
+    Row { name: "deleteApiProduct", field: "deleteApiProduct", fresh: Fresh::ApiProduct,
+        query: "mutation($id: UUID!) { deleteApiProduct(id: $id) { id } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [F, F, F, F, A, N, U] },
+    Row { name: "apiEndUsers", field: "apiEndUsers", fresh: Fresh::Nothing,
+        query: "query($p: UUID!) { apiEndUsers(projectId: $p, mode: TEST, first: 5) { totalCount edges { node { externalId usageCount } } } }",
+        vars: |f, _| json!({ "p": f.api.project }),
+        expect: [A, A, A, A, A, N, U] },
+    Row { name: "setApiEndUserTier", field: "setApiEndUserTier", fresh: Fresh::Nothing,
+        query: "mutation($id: UUID!) { setApiEndUserTier(id: $id, tierName: \"matrix\") { id tierName } }",
+        vars: |f, _| json!({ "id": f.api.end_user }),
+        expect: [F, F, F, F, A, N, U] },
 
     // Settings and the audit log: ADMIN and above.
     Row { name: "settings", field: "settings", fresh: Fresh::Nothing,
@@ -542,7 +622,8 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
     let delivery = webhook_delivery::Entity::find().one(&app.services.db).await.unwrap().expect("the queued command's delivery").id;
     let alert = crate::live_alerts::raise(&app, Some(customer_a), entity::AlertSeverity::Warning, "matrix").await.id;
     hub::domain::metering::periods::ensure(&app.services.db, customer_a, Utc::now()).await.unwrap();
-    let fixture = Fixture { customer_a, order, agent, approval, delivery, plan, plan_name, license, site, alert };
+    let api = crate::api_products::matrix_objects(&app, &a_token).await;
+    let fixture = Fixture { customer_a, order, agent, approval, delivery, plan, plan_name, license, site, alert, api };
 
     let tokens: [Option<&str>; 7] = [Some(&owner), Some(&admin), Some(&manager), Some(&support), Some(&a_token), Some(&b_token), None];
     let mut n = 0;
@@ -560,6 +641,12 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
                     id.parse().unwrap()
                 }
                 Fresh::FailedSite => failed_site(&app, license, &format!("fresh-{n}")).await,
+                Fresh::ApiProject => crate::api_products::fresh_project(&app, &a_token).await,
+                Fresh::ApiKey => crate::api_products::fresh_key(&app, &a_token, fixture.api.project).await,
+                Fresh::ApiTier => {
+                    crate::api_products::fresh_tier(&app, &a_token, &fixture.api.project.to_string(), &format!("fresh-{n}")).await
+                }
+                Fresh::ApiProduct => crate::api_products::fresh_product(&app, &a_token, fixture.api.store, &format!("fresh-{n}")).await,
             };
             let res = app.gql(row.query, (row.vars)(&fixture, &Cell { n, fresh }), *token).await;
             let got = observed(&res, row.field);

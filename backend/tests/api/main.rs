@@ -6,6 +6,7 @@ mod helpers;
 
 mod agents;
 mod alert_sources;
+mod api_products;
 mod api_tokens;
 mod approvals;
 mod authorization_matrix;

@@ -119,12 +119,14 @@ fn Header() -> impl IntoView {
                     <A href="/projects">"Projects"</A>
                     <A href="/sites">"Sites"</A>
                     <A href="/sync-log">"Sync log"</A>
+                    <A href="/api-products">"API products"</A>
                 </Show>
                 <Show when=move || customer.get()>
                     <A href="/orders">"My orders"</A>
                     <A href="/usage">"Usage"</A>
                     <A href="/billing">"Billing"</A>
                     <A href="/sites">"My sites"</A>
+                    <A href="/api-products">"API products"</A>
                 </Show>
                 <RequireRole allow=is_staff_or_customer fallback=|| ()>
                     <AlertBell/>

@@ -3,6 +3,7 @@
 pub mod accept_invitation;
 pub mod agents;
 pub mod alerts;
+pub mod api_products;
 pub mod approvals;
 pub mod audit;
 pub mod billing;

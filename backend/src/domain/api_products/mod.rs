@@ -6,8 +6,14 @@
 //! changes a project's keys or tiers calls [`announce_change`] after commit, so
 //! every replica's usage check forgets what it cached about the project.
 
+pub mod checkout;
+pub mod end_users;
+pub mod keys;
+pub mod products;
+pub mod projects;
 pub mod secrets;
 pub mod usage_check;
+pub mod tiers;
 
 use uuid::Uuid;
 

@@ -35,18 +35,39 @@ pub(crate) struct Handled {
     new_account: Option<(String, String, String)>,
     /// Alerts raised in the event's transaction, announced after commit.
     raised: Option<alert::Model>,
+    /// An API project whose end users changed (`api_products::checkout`), announced after commit.
+    api_project: Option<uuid::Uuid>,
 }
 
 impl Handled {
     fn applied() -> Self {
-        Self { outcome: StripeEventOutcome::Applied, detail: None, paid_order: None, new_account: None, raised: None }
+        Self { outcome: StripeEventOutcome::Applied, detail: None, paid_order: None, new_account: None, raised: None, api_project: None }
     }
 
     fn ignored(reason: impl Into<String>) -> Self {
-        Self { outcome: StripeEventOutcome::Ignored, detail: Some(reason.into()), paid_order: None, new_account: None, raised: None }
+        Self {
+            outcome: StripeEventOutcome::Ignored,
+            detail: Some(reason.into()),
+            paid_order: None,
+            new_account: None,
+            raised: None,
+            api_project: None,
+        }
+    }
+
+    fn from_api(effect: crate::domain::api_products::checkout::Effect) -> Self {
+        let crate::domain::api_products::checkout::Effect { outcome, detail, raised, changed_project } = effect;
+        Self { outcome, detail, paid_order: None, new_account: None, raised, api_project: changed_project }
     }
 
     fn attention(reason: impl Into<String>) -> Self {
-        Self { outcome: StripeEventOutcome::NeedsAttention, detail: Some(reason.into()), paid_order: None, new_account: None, raised: None }
+        Self {
+            outcome: StripeEventOutcome::NeedsAttention,
+            detail: Some(reason.into()),
+            paid_order: None,
+            new_account: None,
+            raised: None,
+            api_project: None,
+        }
     }
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::{checkout, event, invoices, mirror, Handled};
 use crate::{
     auth::RequestMeta,
-    domain::{alerts, customers::SET_PASSWORD_TTL_DAYS, mail, orders},
+    domain::{alerts, api_products, api_products::checkout as api_checkout, customers::SET_PASSWORD_TTL_DAYS, mail, orders},
     error::{AppError, FieldError},
     integrations::stripe::{
         webhook::{self, Refusal},
@@ -95,6 +95,9 @@ async fn take(services: &Services, event: &event::Envelope, raw: &Value) -> Resu
         mail::wake(services);
     }
     alerts::announce(services, handled.raised.iter());
+    if let Some(project_id) = handled.api_project {
+        api_products::announce_change(services, project_id);
+    }
 
     if handled.outcome == StripeEventOutcome::NeedsAttention {
         let detail = handled.detail.as_deref().unwrap_or_default();
@@ -107,6 +110,16 @@ async fn take(services: &Services, event: &event::Envelope, raw: &Value) -> Resu
 }
 
 async fn handle<C: ConnectionTrait>(conn: &C, event: &event::Envelope) -> Result<Handled, AppError> {
+    // API projects' sessions and subscriptions (spec 003) carry hub_api_* metadata.
+    if api_checkout::concerns_api_project(event) {
+        let effect = match event.event_type.as_str() {
+            "checkout.session.completed" => api_checkout::completed(conn, event).await?,
+            "customer.subscription.updated" => api_checkout::subscription_changed(conn, event, false).await?,
+            "customer.subscription.deleted" => api_checkout::subscription_changed(conn, event, true).await?,
+            other => return Ok(Handled::ignored(format!("Hub does not act on {other} events of API projects"))),
+        };
+        return Ok(Handled::from_api(effect));
+    }
     match event.event_type.as_str() {
         "checkout.session.completed" => checkout::completed(conn, event).await,
         "invoice.payment_succeeded" => invoices::payment(conn, event, true).await,

@@ -7,6 +7,7 @@
 //! JSON rather than the SDK's complete typed objects, so an object with fewer
 //! or more fields than the SDK's pinned API version (or a local fake) still works.
 
+pub mod api_checkout;
 pub mod calls;
 pub mod webhook;
 
