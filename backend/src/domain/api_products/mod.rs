@@ -12,8 +12,8 @@ pub mod keys;
 pub mod products;
 pub mod projects;
 pub mod secrets;
-pub mod usage_check;
 pub mod tiers;
+pub mod usage_check;
 
 use uuid::Uuid;
 
