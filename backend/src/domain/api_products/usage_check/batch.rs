@@ -9,7 +9,7 @@
 //! on the batch's counters in key order, after inserting any missing ones).
 
 use std::{
-    collections::{BTreeSet, HashMap},
+    collections::{BTreeMap, BTreeSet, HashMap},
     sync::Arc,
     time::Duration,
 };
@@ -17,8 +17,8 @@ use std::{
 use chrono::{DateTime, Utc};
 use entity::{api_end_user, api_usage_counter, ApiMode};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, OnConflict},
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::OnConflict, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
@@ -215,11 +215,19 @@ async fn select_end_users<'k>(
     keys: impl Iterator<Item = &'k UserKey>,
 ) -> Result<HashMap<UserKey, EndUser>, DbErr> {
     use api_end_user::Column as C;
-    let tuples: Vec<(Uuid, String, String)> = keys.map(|(p, m, u)| (*p, mode_value(*m), u.clone())).collect();
+    // `project = ? AND mode = ? AND external_id IN (…)` per project and mode: an
+    // index search on both databases (SQLite scans for row-value IN lists).
+    let mut groups: BTreeMap<(Uuid, ApiMode), Vec<String>> = BTreeMap::new();
+    for (project_id, mode, external_id) in keys {
+        groups.entry((*project_id, *mode)).or_default().push(external_id.clone());
+    }
+    let condition = groups.into_iter().fold(Condition::any(), |any, ((project_id, mode), ids)| {
+        any.add(C::ProjectId.eq(project_id).and(C::Mode.eq(mode)).and(C::ExternalId.is_in(ids)))
+    });
     let rows: Vec<EndUserRow> = api_end_user::Entity::find()
         .select_only()
         .columns([C::Id, C::ProjectId, C::Mode, C::ExternalId, C::TierName, C::CurrentPeriodStart, C::CurrentPeriodEnd])
-        .filter(Expr::tuple([Expr::col(C::ProjectId), Expr::col(C::Mode), Expr::col(C::ExternalId)]).in_tuples(tuples))
+        .filter(condition)
         .into_tuple()
         .all(txn)
         .await?;
@@ -238,10 +246,18 @@ async fn counters(txn: &DatabaseTransaction, keys: &BTreeSet<(Uuid, DateTime<Utc
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
+    // `period_start = ? AND end_user_id IN (…)` per period (usually one): an
+    // index search on both databases.
+    let mut periods: BTreeMap<DateTime<Utc>, Vec<Uuid>> = BTreeMap::new();
+    for (end_user_id, start) in keys {
+        periods.entry(*start).or_default().push(*end_user_id);
+    }
+    let condition =
+        periods.into_iter().fold(Condition::any(), |any, (start, users)| any.add(C::PeriodStart.eq(start).and(C::EndUserId.is_in(users))));
     let mut query = api_usage_counter::Entity::find()
         .select_only()
         .columns([C::EndUserId, C::PeriodStart, C::Count])
-        .filter(Expr::tuple([Expr::col(C::EndUserId), Expr::col(C::PeriodStart)]).in_tuples(keys.iter().copied()))
+        .filter(condition)
         .order_by_asc(C::EndUserId)
         .order_by_asc(C::PeriodStart);
     if txn.get_database_backend() == DbBackend::Postgres {
@@ -249,9 +265,4 @@ async fn counters(txn: &DatabaseTransaction, keys: &BTreeSet<(Uuid, DateTime<Utc
     }
     let rows: Vec<(Uuid, DateTime<Utc>, i64)> = query.into_tuple().all(txn).await?;
     Ok(rows.into_iter().map(|(user, start, count)| ((user, start), count)).collect())
-}
-
-fn mode_value(mode: ApiMode) -> String {
-    use sea_orm::ActiveEnum;
-    mode.to_value()
 }
