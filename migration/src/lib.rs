@@ -13,6 +13,7 @@ mod m20261122_000007_stripe;
 mod m20261122_000008_jobs;
 mod m20261122_000009_mail;
 mod m20261122_000010_api_products;
+mod m20261122_000012_insights;
 
 /// Runs every migration in order; `hub serve` and `hub migrate` call it at start.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_jobs::Migration),
             Box::new(m20261122_000009_mail::Migration),
             Box::new(m20261122_000010_api_products::Migration),
+            Box::new(m20261122_000012_insights::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod context;
 pub mod customers;
 pub mod error;
 pub mod identity;
+pub mod insights;
 pub mod live_types;
 pub mod loaders;
 pub mod nested;
@@ -48,6 +49,7 @@ pub struct Query(
     webhooks::WebhookQuery,
     alerts::AlertQuery,
     notifications::NotificationQuery,
+    insights::InsightsQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -16,6 +16,7 @@ mod customers;
 mod demo;
 mod fake_child;
 mod fixtures;
+mod insights;
 mod jobs;
 mod live_alerts;
 mod live_orders;
