@@ -329,8 +329,16 @@ async fn main() {
         let mut tokens = Value::Null;
         for _ in 0..runs {
             let t = Instant::now();
-            let res: Value =
-                client.post(&url).bearer_auth(&token).json(&json!({ "query": query, "variables": vars })).send().await.unwrap().json().await.unwrap();
+            let res: Value = client
+                .post(&url)
+                .bearer_auth(&token)
+                .json(&json!({ "query": query, "variables": vars }))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
             times.push(t.elapsed());
             assert!(res["errors"].is_null(), "{}", res["errors"]);
             tokens = res["data"]["insightsOverview"]["usage"]["tokens"].clone();

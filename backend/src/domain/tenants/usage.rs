@@ -22,12 +22,14 @@ use crate::{
 
 /// The most buckets one batch may carry.
 pub const MAX_BATCH: usize = 1000;
-/// Rows per INSERT: 1000 × 13 values stays under SQLite's 32766 variables.
-const CHUNK: usize = 1000;
+// A whole batch is one INSERT: 1000 rows × 13 values stays under SQLite's
+// 32766 variables (and PostgreSQL's 65535).
+const _: () = assert!(MAX_BATCH * 13 <= 32766);
 /// (agent, model) pairs per look-up of the rows a batch replaces.
 const PAIRS: usize = 100;
 
 type Key = (String, String, DateTime<Utc>);
+type OldRow = (String, String, DateTime<Utc>, i64, i64, i64, i64, i64, i64, i64);
 
 /// One bucket as the tenant sends it.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -129,22 +131,19 @@ pub async fn ingest(services: &Services, order_id: Uuid, buckets: Vec<Bucket>) -
             delta.add(before, -1);
         }
     }
-    let rows: Vec<_> = rows.into_values().collect();
-    for chunk in rows.chunks(CHUNK) {
-        let on_conflict = OnConflict::columns([Column::OrderId, Column::AgentId, Column::Model, Column::BucketHour])
-            .update_columns([
-                Column::TokensInput,
-                Column::TokensOutput,
-                Column::TokensCacheRead,
-                Column::TokensCacheWrite,
-                Column::WebSearchCount,
-                Column::WebFetchCount,
-                Column::CostCents,
-                Column::UpdatedAt,
-            ])
-            .to_owned();
-        token_usage_bucket::Entity::insert_many(chunk.to_vec()).on_conflict(on_conflict).exec_without_returning(&txn).await?;
-    }
+    let on_conflict = OnConflict::columns([Column::OrderId, Column::AgentId, Column::Model, Column::BucketHour])
+        .update_columns([
+            Column::TokensInput,
+            Column::TokensOutput,
+            Column::TokensCacheRead,
+            Column::TokensCacheWrite,
+            Column::WebSearchCount,
+            Column::WebFetchCount,
+            Column::CostCents,
+            Column::UpdatedAt,
+        ])
+        .to_owned();
+    token_usage_bucket::Entity::insert_many(rows.into_values()).on_conflict(on_conflict).exec_without_returning(&txn).await?;
     rollups::add_usage(&txn, customer_id, &deltas).await?;
     txn.commit().await?;
     Ok(accepted)
@@ -188,18 +187,48 @@ async fn replaced<C: ConnectionTrait>(
                     .add(Column::BucketHour.between(*first, *last)),
             );
         }
-        let found = token_usage_bucket::Entity::find().filter(Column::OrderId.eq(order_id)).filter(any).all(conn).await?;
-        for b in found {
-            let key = (b.agent_id, b.model, b.bucket_hour);
+        let found: Vec<OldRow> = token_usage_bucket::Entity::find()
+            .select_only()
+            .columns([
+                Column::AgentId,
+                Column::Model,
+                Column::BucketHour,
+                Column::TokensInput,
+                Column::TokensOutput,
+                Column::TokensCacheRead,
+                Column::TokensCacheWrite,
+                Column::WebSearchCount,
+                Column::WebFetchCount,
+                Column::CostCents,
+            ])
+            .filter(Column::OrderId.eq(order_id))
+            .filter(any)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (
+            agent,
+            model,
+            hour,
+            tokens_input,
+            tokens_output,
+            tokens_cache_read,
+            tokens_cache_write,
+            web_search_count,
+            web_fetch_count,
+            cost_cents,
+        ) in found
+        {
+            let key = (agent, model, hour);
             if rows.contains_key(&key) {
                 let sums = UsageSums {
-                    tokens_input: b.tokens_input,
-                    tokens_output: b.tokens_output,
-                    tokens_cache_read: b.tokens_cache_read,
-                    tokens_cache_write: b.tokens_cache_write,
-                    web_search_count: b.web_search_count,
-                    web_fetch_count: b.web_fetch_count,
-                    cost_cents: b.cost_cents,
+                    tokens_input,
+                    tokens_output,
+                    tokens_cache_read,
+                    tokens_cache_write,
+                    web_search_count,
+                    web_fetch_count,
+                    cost_cents,
                 };
                 old.insert(key, sums);
             }
