@@ -11,6 +11,7 @@ use crate::pages::{
     billing::BillingPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage,
     set_password::SetPasswordPage, settings::SettingsPage, setup::SetupPage, staff::StaffPage,
 };
+use crate::pages::insights::{InsightsPage, ProjectInsightsPage};
 use crate::pages::{projects::ProjectsPage, sites::SitesPage, sync_log::SyncLogPage};
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -50,6 +51,10 @@ pub fn App() -> impl IntoView {
                     }/>
                     <Route path=path!("billing") view=|| view! { <RequireRole allow=is_customer><BillingPage/></RequireRole> }/>
                     <Route path=path!("projects") view=|| view! { <RequireRole allow=is_staff><ProjectsPage/></RequireRole> }/>
+                    <Route path=path!("projects/:slug/insights") view=|| view! {
+                        <RequireRole allow=is_staff><ProjectInsightsPage/></RequireRole>
+                    }/>
+                    <Route path=path!("insights") view=|| view! { <RequireRole allow=is_staff><InsightsPage/></RequireRole> }/>
                     <Route path=path!("sites") view=|| view! { <RequireRole allow=is_staff_or_customer><SitesPage/></RequireRole> }/>
                     <Route path=path!("sync-log") view=|| view! { <RequireRole allow=is_staff><SyncLogPage/></RequireRole> }/>
                     <Route path=path!("staff") view=|| view! { <RequireRole allow=is_admin><StaffPage/></RequireRole> }/>

@@ -146,6 +146,20 @@ async fn usage_rollups_equal_a_recomputation_after_resent_batches() {
     assert!(usage::ingest(&app.services, a1, bad).await.is_err());
     assert_eq!(usage_rollup_vs_raw(&app).await.0, stored);
 
+    // Concurrent re-sends of the same buckets (PostgreSQL runs them in parallel).
+    let tasks: Vec<_> = (0..4)
+        .map(|k| {
+            let services = app.services.clone();
+            let batch: Vec<Bucket> = first.iter().map(|b| Bucket { tokens_input: b.tokens_input + k * 11, ..b.clone() }).collect();
+            tokio::spawn(async move { usage::ingest(&services, a1, batch).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let (stored, raw) = usage_rollup_vs_raw(&app).await;
+    assert_eq!(stored, raw, "concurrent re-sends");
+
     rebuild_rollups(&app).await;
     assert_eq!(usage_rollup_vs_raw(&app).await.0, stored, "the migration's backfill gives the same rollup");
 }
@@ -223,6 +237,20 @@ async fn site_rollups_follow_replaced_windows() {
     assert_eq!(stored[&(s1, day)].requests_count, 90);
     assert_eq!(stored[&(s1, day)].windows, 2);
     assert_eq!(stored[&(s1, day)].errors_count, 3);
+
+    // Concurrent copies of one new window and of one re-sent window.
+    let tasks: Vec<_> = (0..4)
+        .flat_map(|k| [window(s2, "two", 8, "2026-03-03T10:00:00Z", 10 + k, 0), window(s1, "one", 7, "2026-03-01T23:00:00Z", 20 + k, 1)])
+        .map(|body| {
+            let (services, shop) = (app.services.clone(), shop.clone());
+            tokio::spawn(async move { telemetry::record_site_stats(&services, &shop, &body).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let (stored, raw) = site_rollup_vs_raw(&app).await;
+    assert_eq!(stored, raw, "concurrent windows");
 
     rebuild_rollups(&app).await;
     assert_eq!(site_rollup_vs_raw(&app).await.0, stored, "the migration's backfill gives the same rollup");

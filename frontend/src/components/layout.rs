@@ -119,6 +119,7 @@ fn Header() -> impl IntoView {
                     <A href="/projects">"Projects"</A>
                     <A href="/sites">"Sites"</A>
                     <A href="/sync-log">"Sync log"</A>
+                    <A href="/insights">"Insights"</A>
                 </Show>
                 <Show when=move || customer.get()>
                     <A href="/orders">"My orders"</A>

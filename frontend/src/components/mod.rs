@@ -3,5 +3,6 @@
 pub mod alerts;
 pub mod form;
 pub mod guard;
+pub mod insights_chart;
 pub mod layout;
 pub mod list;

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod billing;
 pub mod customers;
 pub mod dashboard;
+pub mod insights;
 pub mod login;
 pub mod not_found;
 pub mod orders;

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::{alert, licensed_site, project, site_stat, AlertSeverity};
-use sea_orm::{sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -143,7 +143,10 @@ pub async fn record_site_stats(services: &Services, project: &project::Model, bo
     };
     let replace = [Column::SiteSlug, Column::VendorId, Column::WindowEnd, Column::Metrics, Column::Payload, Column::UpdatedAt];
     let txn = crate::db::begin_write(&services.db).await?;
-    // The day's rollup moves by new minus the window this one replaces.
+    // The day's rollup moves by new minus the window this one replaces. On
+    // PostgreSQL the project row is locked first, so two copies of one window
+    // never both read "nothing replaced" (SQLite's BEGIN IMMEDIATE serialises).
+    project::Entity::find_by_id(project.id).lock_exclusive().one(&txn).await?;
     let replaced = site_stat::Entity::find()
         .filter(Column::ProjectId.eq(project.id))
         .filter(Column::SiteUuid.eq(window.site_uuid))

@@ -114,9 +114,12 @@ pub async fn ingest(services: &Services, order_id: Uuid, buckets: Vec<Bucket>) -
     AppError::check_fields(errors)?;
     let accepted = buckets.len();
     let txn = crate::db::begin_write(&services.db).await?;
+    // On PostgreSQL the order row is locked so two batches of one order never
+    // read the same "old" values (SQLite's BEGIN IMMEDIATE already serialises).
     let customer_id: Uuid = order::Entity::find_by_id(order_id)
         .select_only()
         .column(order::Column::CustomerId)
+        .lock_exclusive()
         .into_tuple()
         .one(&txn)
         .await?
