@@ -5,13 +5,13 @@ use crate::auth::Auth;
 use crate::components::guard::{is_admin, is_customer, is_staff, is_staff_or_customer, RequireRole};
 use crate::components::layout::SignedInLayout;
 use crate::pages::customers::{detail::CustomerDetailPage, CustomersPage};
+use crate::pages::insights::{InsightsPage, ProjectInsightsPage};
 use crate::pages::orders::{detail::OrderDetailPage, OrdersPage};
 use crate::pages::{
     accept_invitation::AcceptInvitationPage, agents::AgentsPage, alerts::AlertsPage, approvals::ApprovalsPage, audit::AuditPage,
     billing::BillingPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage,
     set_password::SetPasswordPage, settings::SettingsPage, setup::SetupPage, staff::StaffPage,
 };
-use crate::pages::insights::{InsightsPage, ProjectInsightsPage};
 use crate::pages::{projects::ProjectsPage, sites::SitesPage, sync_log::SyncLogPage};
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};

@@ -29,6 +29,8 @@ const _: () = assert!(MAX_BATCH * 13 <= 32766);
 const PAIRS: usize = 100;
 
 type Key = (String, String, DateTime<Utc>);
+/// The first and last hour of one (agent, model) pair in a batch.
+type Span = (DateTime<Utc>, DateTime<Utc>);
 type OldRow = (String, String, DateTime<Utc>, i64, i64, i64, i64, i64, i64, i64);
 
 /// One bucket as the tenant sends it.
@@ -172,7 +174,7 @@ async fn replaced<C: ConnectionTrait>(
     order_id: Uuid,
     rows: &BTreeMap<Key, token_usage_bucket::ActiveModel>,
 ) -> Result<HashMap<Key, UsageSums>, AppError> {
-    let mut spans: BTreeMap<(&str, &str), (DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
+    let mut spans: BTreeMap<(&str, &str), Span> = BTreeMap::new();
     for (agent, model, hour) in rows.keys() {
         let span = spans.entry((agent.as_str(), model.as_str())).or_insert((*hour, *hour));
         span.0 = span.0.min(*hour);
