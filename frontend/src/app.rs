@@ -6,6 +6,7 @@ use crate::components::guard::{is_admin, is_customer, is_staff, is_staff_or_cust
 use crate::components::layout::SignedInLayout;
 use crate::pages::api_products::{ApiProductsPage, ApiProjectPage};
 use crate::pages::customers::{detail::CustomerDetailPage, CustomersPage};
+use crate::pages::insights::{InsightsPage, ProjectInsightsPage};
 use crate::pages::orders::{detail::OrderDetailPage, OrdersPage};
 use crate::pages::{
     accept_invitation::AcceptInvitationPage, agents::AgentsPage, alerts::AlertsPage, approvals::ApprovalsPage, audit::AuditPage,
@@ -54,6 +55,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("api-products") view=|| view! { <RequireRole allow=is_staff_or_customer><ApiProductsPage/></RequireRole> }/>
                     <Route path=path!("api-products/:id") view=|| view! { <RequireRole allow=is_staff_or_customer><ApiProjectPage/></RequireRole> }/>
                     <Route path=path!("projects") view=|| view! { <RequireRole allow=is_staff><ProjectsPage/></RequireRole> }/>
+                    <Route path=path!("projects/:slug/insights") view=|| view! {
+                        <RequireRole allow=is_staff><ProjectInsightsPage/></RequireRole>
+                    }/>
+                    <Route path=path!("insights") view=|| view! { <RequireRole allow=is_staff><InsightsPage/></RequireRole> }/>
                     <Route path=path!("sites") view=|| view! { <RequireRole allow=is_staff_or_customer><SitesPage/></RequireRole> }/>
                     <Route path=path!("sync-log") view=|| view! { <RequireRole allow=is_staff><SyncLogPage/></RequireRole> }/>
                     <Route path=path!("staff") view=|| view! { <RequireRole allow=is_admin><StaffPage/></RequireRole> }/>

@@ -17,6 +17,8 @@ use graphql_client::GraphQLQuery;
 #[allow(clippy::upper_case_acronyms)]
 pub type UUID = String;
 pub type DateTime = String;
+/// A calendar day, `YYYY-MM-DD`.
+pub type NaiveDate = String;
 #[allow(clippy::upper_case_acronyms)]
 pub type JSON = serde_json::Value;
 // Enums shared by all operations instead of one generated copy each.
@@ -102,6 +104,9 @@ operation!(DecideApproval, "graphql/decide_approval.graphql");
 operation!(StaffMembers, "graphql/staff_members.graphql");
 operation!(Invitations, "graphql/invitations.graphql");
 operation!(InviteStaff, "graphql/invite_staff.graphql");
+// Insights (staff).
+operation!(InsightsOverview, "graphql/insights_overview.graphql");
+operation!(ProjectInsights, "graphql/project_insights.graphql");
 operation!(UpdateStaff, "graphql/update_staff.graphql");
 operation!(DeactivateStaff, "graphql/deactivate_staff.graphql");
 operation!(Settings, "graphql/settings.graphql");

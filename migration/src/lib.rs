@@ -14,6 +14,7 @@ mod m20261122_000008_jobs;
 mod m20261122_000009_mail;
 mod m20261122_000010_api_products;
 mod m20261122_000011_metering;
+mod m20261122_000012_insights;
 mod m20261122_000013_api_commerce;
 
 /// Runs every migration in order; `hub serve` and `hub migrate` call it at start.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_mail::Migration),
             Box::new(m20261122_000010_api_products::Migration),
             Box::new(m20261122_000011_metering::Migration),
+            Box::new(m20261122_000012_insights::Migration),
             Box::new(m20261122_000013_api_commerce::Migration),
         ]
     }

@@ -234,6 +234,10 @@ permission!(
     /// Read the audit log.
     ReadAuditLog, "read the audit log", Some(StaffRole::Admin), customers: false
 );
+permission!(
+    /// Read insights (overview, project, vendor); money figures need ADMIN+.
+    ReadInsights, "read insights", Some(StaffRole::Support), customers: false
+);
 
 #[cfg(test)]
 mod tests {

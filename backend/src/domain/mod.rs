@@ -12,6 +12,7 @@ pub mod audit_log;
 pub mod billing;
 pub mod customers;
 pub mod identity;
+pub mod insights;
 pub mod mail;
 pub mod metering;
 pub mod orders;

@@ -12,6 +12,7 @@ pub mod context;
 pub mod customers;
 pub mod error;
 pub mod identity;
+pub mod insights;
 pub mod live_types;
 pub mod loaders;
 pub mod nested;
@@ -52,6 +53,7 @@ pub struct Query(
     notifications::NotificationQuery,
     usage::UsageQuery,
     api_products::ApiProductsQuery,
+    insights::InsightsQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -308,6 +308,21 @@ static MATRIX: &[Row] = &[
         query: "query { syncLogs(first: 5) { totalCount edges { node { id } } } }",
         vars: |_, _| json!({}),
         expect: [A, A, A, A, F, F, U] },
+
+    // Insights (issue 6): staff read them (money fields ADMIN and above, see
+    // tests/api/insights.rs); customers may not.
+    Row { name: "insightsOverview", field: "insightsOverview", fresh: Fresh::Nothing,
+        query: "query { insightsOverview(from: \"2026-03-01\", to: \"2026-03-31\") { customersTotal activeOrders } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, F, F, U] },
+    Row { name: "projectInsights", field: "projectInsights", fresh: Fresh::Nothing,
+        query: "query { projectInsights(slug: \"matrix-project\", from: \"2026-03-01\", to: \"2026-03-31\") { project { slug } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, F, F, U] },
+    Row { name: "vendorInsights", field: "vendorInsights", fresh: Fresh::Nothing,
+        query: "query { vendorInsights(vendorId: 101, from: \"2026-03-01\", to: \"2026-03-31\") { vendorId } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, F, F, U] },
     Row { name: "pingProject", field: "pingProject", fresh: Fresh::Nothing,
         query: "mutation { pingProject(slug: \"matrix-project\") { slug lastPing { ok } } }",
         vars: |_, _| json!({}),

@@ -17,6 +17,7 @@ mod customers;
 mod demo;
 mod fake_child;
 mod fixtures;
+mod insights;
 mod jobs;
 mod live_alerts;
 mod live_orders;

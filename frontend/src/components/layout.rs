@@ -120,6 +120,7 @@ fn Header() -> impl IntoView {
                     <A href="/sites">"Sites"</A>
                     <A href="/sync-log">"Sync log"</A>
                     <A href="/api-products">"API products"</A>
+                    <A href="/insights">"Insights"</A>
                 </Show>
                 <Show when=move || customer.get()>
                     <A href="/orders">"My orders"</A>

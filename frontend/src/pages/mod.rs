@@ -10,6 +10,7 @@ pub mod billing;
 pub mod billing_period;
 pub mod customers;
 pub mod dashboard;
+pub mod insights;
 pub mod login;
 pub mod not_found;
 pub mod orders;

@@ -6,12 +6,15 @@
 
 use chrono::{DateTime, Utc};
 use entity::{alert, licensed_site, project, site_stat, AlertSeverity};
-use sea_orm::{sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use crate::{
-    domain::alerts::{self, NewAlert},
+    domain::{
+        alerts::{self, NewAlert},
+        insights::rollups::{self, SiteDay, SiteSums},
+    },
     error::{AppError, FieldError},
     Services,
 };
@@ -140,10 +143,29 @@ pub async fn record_site_stats(services: &Services, project: &project::Model, bo
     };
     let replace = [Column::SiteSlug, Column::VendorId, Column::WindowEnd, Column::Metrics, Column::Payload, Column::UpdatedAt];
     let txn = crate::db::begin_write(&services.db).await?;
+    // The day's rollup moves by new minus the window this one replaces. On
+    // PostgreSQL the project row is locked first, so two copies of one window
+    // never both read "nothing replaced" (SQLite's BEGIN IMMEDIATE serialises).
+    project::Entity::find_by_id(project.id).lock_exclusive().one(&txn).await?;
+    let replaced = site_stat::Entity::find()
+        .filter(Column::ProjectId.eq(project.id))
+        .filter(Column::SiteUuid.eq(window.site_uuid))
+        .filter(Column::WindowStart.eq(window.window_start))
+        .one(&txn)
+        .await?;
+    let old = replaced.map(|r| SiteSums::of_window(&r.metrics)).unwrap_or_default();
     site_stat::Entity::insert(row)
         .on_conflict(OnConflict::columns([Column::ProjectId, Column::SiteUuid, Column::WindowStart]).update_columns(replace).to_owned())
         .exec_without_returning(&txn)
         .await?;
+    let day = SiteDay {
+        project_id: project.id,
+        site_uuid: window.site_uuid,
+        day: rollups::day_number(window.window_start),
+        vendor_id: window.vendor_id,
+        site_slug: &window.site_slug,
+    };
+    rollups::add_site(&txn, day, SiteSums::of_window(&window.metrics).minus(old)).await?;
     let raised = check_errors(&txn, services.config.alerts.site_errors_per_report, project, &window).await?;
     txn.commit().await?;
     alerts::announce(services, raised.iter());

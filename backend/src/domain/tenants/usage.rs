@@ -1,22 +1,37 @@
 //! Hourly token-usage buckets (spec 001 §4.10), upserted: re-sending a bucket
 //! replaces it, so a retried batch never counts twice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Timelike, Utc};
-use entity::token_usage_bucket::{self, Column};
-use sea_orm::{sea_query::OnConflict, EntityTrait, Set};
+use entity::{
+    order,
+    token_usage_bucket::{self, Column},
+};
+use sea_orm::{sea_query::OnConflict, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 use crate::{
-    domain::agents::is_slug,
+    domain::{
+        agents::is_slug,
+        insights::rollups::{self, UsageSums},
+    },
     error::{AppError, FieldError},
     Services,
 };
 
 /// The most buckets one batch may carry.
 pub const MAX_BATCH: usize = 1000;
-const CHUNK: usize = 200;
+// A whole batch is one INSERT: 1000 rows × 13 values stays under SQLite's
+// 32766 variables (and PostgreSQL's 65535).
+const _: () = assert!(MAX_BATCH * 13 <= 32766);
+/// (agent, model) pairs per look-up of the rows a batch replaces.
+const PAIRS: usize = 100;
+
+type Key = (String, String, DateTime<Utc>);
+/// The first and last hour of one (agent, model) pair in a batch.
+type Span = (DateTime<Utc>, DateTime<Utc>);
+type OldRow = (String, String, DateTime<Utc>, i64, i64, i64, i64, i64, i64, i64);
 
 /// One bucket as the tenant sends it.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -100,11 +115,90 @@ pub async fn ingest(services: &Services, order_id: Uuid, buckets: Vec<Bucket>) -
     }
     AppError::check_fields(errors)?;
     let accepted = buckets.len();
-    let rows: Vec<_> = rows.into_values().collect();
     let txn = crate::db::begin_write(&services.db).await?;
-    for chunk in rows.chunks(CHUNK) {
-        let on_conflict = OnConflict::columns([Column::OrderId, Column::AgentId, Column::Model, Column::BucketHour])
-            .update_columns([
+    // On PostgreSQL the order row is locked so two batches of one order never
+    // read the same "old" values (SQLite's BEGIN IMMEDIATE already serialises).
+    let customer_id: Uuid = order::Entity::find_by_id(order_id)
+        .select_only()
+        .column(order::Column::CustomerId)
+        .lock_exclusive()
+        .into_tuple()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("order not found".into()))?;
+    // The rollup moves by new minus old, so a re-sent bucket never counts twice.
+    let old = replaced(&txn, order_id, &rows).await?;
+    let mut deltas: BTreeMap<i64, UsageSums> = BTreeMap::new();
+    for (key, row) in &rows {
+        let delta = deltas.entry(rollups::day_number(key.2)).or_default();
+        delta.add(&sums_of_row(row), 1);
+        if let Some(before) = old.get(key) {
+            delta.add(before, -1);
+        }
+    }
+    let on_conflict = OnConflict::columns([Column::OrderId, Column::AgentId, Column::Model, Column::BucketHour])
+        .update_columns([
+            Column::TokensInput,
+            Column::TokensOutput,
+            Column::TokensCacheRead,
+            Column::TokensCacheWrite,
+            Column::WebSearchCount,
+            Column::WebFetchCount,
+            Column::CostCents,
+            Column::UpdatedAt,
+        ])
+        .to_owned();
+    token_usage_bucket::Entity::insert_many(rows.into_values()).on_conflict(on_conflict).exec_without_returning(&txn).await?;
+    rollups::add_usage(&txn, customer_id, &deltas).await?;
+    txn.commit().await?;
+    crate::domain::metering::after_ingest(services, order_id).await?;
+    Ok(accepted)
+}
+
+fn sums_of_row(row: &token_usage_bucket::ActiveModel) -> UsageSums {
+    let get = |v: &sea_orm::ActiveValue<i64>| v.clone().unwrap();
+    UsageSums {
+        tokens_input: get(&row.tokens_input),
+        tokens_output: get(&row.tokens_output),
+        tokens_cache_read: get(&row.tokens_cache_read),
+        tokens_cache_write: get(&row.tokens_cache_write),
+        web_search_count: get(&row.web_search_count),
+        web_fetch_count: get(&row.web_fetch_count),
+        cost_cents: get(&row.cost_cents),
+    }
+}
+
+/// The stored values of the buckets this batch is about to replace: one query
+/// per `PAIRS` (agent, model) pairs, each pair bounded to the batch's hours.
+async fn replaced<C: ConnectionTrait>(
+    conn: &C,
+    order_id: Uuid,
+    rows: &BTreeMap<Key, token_usage_bucket::ActiveModel>,
+) -> Result<HashMap<Key, UsageSums>, AppError> {
+    let mut spans: BTreeMap<(&str, &str), Span> = BTreeMap::new();
+    for (agent, model, hour) in rows.keys() {
+        let span = spans.entry((agent.as_str(), model.as_str())).or_insert((*hour, *hour));
+        span.0 = span.0.min(*hour);
+        span.1 = span.1.max(*hour);
+    }
+    let spans: Vec<_> = spans.into_iter().collect();
+    let mut old = HashMap::new();
+    for chunk in spans.chunks(PAIRS) {
+        let mut any = Condition::any();
+        for ((agent, model), (first, last)) in chunk {
+            any = any.add(
+                Condition::all()
+                    .add(Column::AgentId.eq(*agent))
+                    .add(Column::Model.eq(*model))
+                    .add(Column::BucketHour.between(*first, *last)),
+            );
+        }
+        let found: Vec<OldRow> = token_usage_bucket::Entity::find()
+            .select_only()
+            .columns([
+                Column::AgentId,
+                Column::Model,
+                Column::BucketHour,
                 Column::TokensInput,
                 Column::TokensOutput,
                 Column::TokensCacheRead,
@@ -112,12 +206,39 @@ pub async fn ingest(services: &Services, order_id: Uuid, buckets: Vec<Bucket>) -
                 Column::WebSearchCount,
                 Column::WebFetchCount,
                 Column::CostCents,
-                Column::UpdatedAt,
             ])
-            .to_owned();
-        token_usage_bucket::Entity::insert_many(chunk.to_vec()).on_conflict(on_conflict).exec_without_returning(&txn).await?;
+            .filter(Column::OrderId.eq(order_id))
+            .filter(any)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (
+            agent,
+            model,
+            hour,
+            tokens_input,
+            tokens_output,
+            tokens_cache_read,
+            tokens_cache_write,
+            web_search_count,
+            web_fetch_count,
+            cost_cents,
+        ) in found
+        {
+            let key = (agent, model, hour);
+            if rows.contains_key(&key) {
+                let sums = UsageSums {
+                    tokens_input,
+                    tokens_output,
+                    tokens_cache_read,
+                    tokens_cache_write,
+                    web_search_count,
+                    web_fetch_count,
+                    cost_cents,
+                };
+                old.insert(key, sums);
+            }
+        }
     }
-    txn.commit().await?;
-    crate::domain::metering::after_ingest(services, order_id).await?;
-    Ok(accepted)
+    Ok(old)
 }

@@ -99,6 +99,7 @@ fn ProjectTable(rows: Vec<Row>, manager: bool, act: Action<Act, Result<(), ApiEr
                             <tr data-testid="project-row">
                                 <td>
                                     <A href=format!("/sites?project={}", p.slug)>{p.name}</A>
+                                    " · " <A href=format!("/projects/{}/insights", p.slug)>"Insights"</A>
                                     <br/><code>{p.slug}</code>
                                     <br/><span class="hint">{p.base_url}</span>
                                 </td>
