@@ -102,33 +102,3 @@ async fn the_summary_counts_the_period_and_the_founding_multiplier_until_it_expi
     assert!(s["forecast24h"]["exhaustedAt"].is_string(), "already exhausted: now");
     assert_eq!(s["runsOutEarly"], false, "already out is not a forecast");
 }
-
-/// Figures, not a check: 30 days × 24 hours × 4 agents × 3 models of buckets
-/// (8,640, ingested in batches of 720 with the alert hook), then the reads.
-/// `cargo test -p backend --test api metering_figures -- --ignored --nocapture`
-#[tokio::test]
-#[ignore]
-async fn metering_figures() {
-    let app = spawn_app().await;
-    let m = metered(&app, "figures@example.com", 1_000_000_000).await;
-    let started = std::time::Instant::now();
-    let mut batches = 0;
-    for agent in ["a1", "a2", "a3", "a4"] {
-        for model in ["m1", "m2", "m3"] {
-            let batch = (1..=720).map(|h| bucket(agent, model, hour(h), 1_000, 100)).collect();
-            send(&app, m.order, batch).await;
-            batches += 1;
-        }
-    }
-    println!("ingest: {batches} batches of 720 buckets in {:?}", started.elapsed());
-    let (from, to) = (hour(720), Utc::now() + Duration::hours(1));
-    for (g, b) in [("HOUR", "NONE"), ("DAY", "MODEL"), ("DAY", "AGENT"), ("MONTH", "NONE")] {
-        let started = std::time::Instant::now();
-        let res = app.gql(USAGE, json!({ "c": m.customer, "f": from, "t": to, "g": g, "b": b }), Some(&m.token)).await;
-        let total: i64 = totals(&res).iter().map(|(_, t)| t).sum();
-        println!("usage {g}/{b}: {:?} ({total} tokens)", started.elapsed());
-    }
-    let started = std::time::Instant::now();
-    app.gql(SUMMARY, json!({ "c": m.customer }), Some(&m.token)).await.data("usageSummary");
-    println!("usageSummary: {:?}", started.elapsed());
-}
