@@ -24,9 +24,11 @@ pub const USAGE_80: &str = "USAGE_80";
 pub const USAGE_100: &str = "USAGE_100";
 /// At the last 24 hours' rate the allotment runs out before the period ends (customer-scoped).
 pub const USAGE_FORECAST: &str = "USAGE_FORECAST";
+/// A paid cart no longer fit a product's inventory (API products).
+pub const API_OVERSOLD: &str = "API_OVERSOLD";
 
 /// Every type Hub raises by itself.
-pub const RESERVED: [&str; 11] = [
+pub const RESERVED: [&str; 12] = [
     APPROVAL_REQUESTED,
     APPROVAL_EXPIRED,
     TENANT_OFFLINE,
@@ -38,6 +40,7 @@ pub const RESERVED: [&str; 11] = [
     USAGE_80,
     USAGE_100,
     USAGE_FORECAST,
+    API_OVERSOLD,
 ];
 
 pub fn approval_requested_key(approval_id: Uuid) -> String {

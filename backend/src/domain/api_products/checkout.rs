@@ -39,8 +39,7 @@ pub const META_KIND: &str = "hub_api_checkout";
 pub const META_END_USER: &str = "hub_api_end_user";
 pub const META_TIER: &str = "hub_api_tier";
 
-/// Raised when a paid cart asked for more than was left (customer-scoped to the developer).
-pub const API_OVERSOLD: &str = "API_OVERSOLD";
+use crate::domain::alerts::API_OVERSOLD;
 
 /// Lines per cart and units per line.
 const MAX_LINES: usize = 50;
