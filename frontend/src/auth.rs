@@ -112,11 +112,16 @@ impl Auth {
     /// and one retry; if the refresh fails too, the user is signed out and
     /// the layout sends them to /login.
     pub async fn call<Q: GraphQLQuery>(self, variables: Q::Variables) -> Result<Q::ResponseData, ApiError> {
-        let body = client::body::<Q>(variables);
+        client::decode::<Q>(self.send_with_session(client::body::<Q>(variables)).await?)
+    }
+
+    /// The untyped half of `call`, kept apart so it is compiled once rather
+    /// than once per operation.
+    async fn send_with_session(self, body: String) -> Result<serde_json::Value, ApiError> {
         let token = self.token();
-        match client::send::<Q>(&body, token.as_deref()).await {
+        match client::send(&body, token.as_deref()).await {
             Err(e) if e.is_unauthorized() && token.is_some() => match self.refresh().await {
-                Ok(session) => client::send::<Q>(&body, Some(&session.access_token)).await,
+                Ok(session) => client::send(&body, Some(&session.access_token)).await,
                 Err(_) => {
                     self.sign_out_local();
                     Err(e)
@@ -129,7 +134,7 @@ impl Auth {
     /// Runs an operation that needs no session (login, setup, …). No bearer is
     /// sent, so a stale token cannot get in the way.
     pub async fn call_public<Q: GraphQLQuery>(self, variables: Q::Variables) -> Result<Q::ResponseData, ApiError> {
-        client::send::<Q>(&client::body::<Q>(variables), None).await
+        client::decode::<Q>(client::send(&client::body::<Q>(variables), None).await?)
     }
 
     /// Exchanges the refresh cookie for a new session and installs it.
@@ -231,7 +236,7 @@ async fn shared_refresh() -> RefreshResult {
     let flight = Rc::new(Flight::default());
     IN_FLIGHT.with(|f| *f.borrow_mut() = Some(flight.clone()));
     let body = client::body::<RefreshSession>(refresh_session::Variables);
-    let result = client::send::<RefreshSession>(&body, None).await.map(|data| Session::from(data.refresh_session));
+    let result = client::send(&body, None).await.and_then(client::decode::<RefreshSession>).map(|data| Session::from(data.refresh_session));
     IN_FLIGHT.with(|f| f.borrow_mut().take());
     *flight.result.borrow_mut() = Some(result.clone());
     for waker in flight.wakers.borrow_mut().drain(..) {

@@ -18,8 +18,15 @@ pub fn body<Q: GraphQLQuery>(variables: Q::Variables) -> String {
     serde_json::to_string(&Q::build_query(variables)).expect("GraphQL variables are plain data and always serialize")
 }
 
-/// Sends a prepared body; `token` becomes `Authorization: Bearer …`.
-pub async fn send<Q: GraphQLQuery>(body: &str, token: Option<&str>) -> Result<Q::ResponseData, ApiError> {
+/// The typed answer of `Q`, from the `data` that `send` returned.
+pub fn decode<Q: GraphQLQuery>(data: serde_json::Value) -> Result<Q::ResponseData, ApiError> {
+    serde_json::from_value(data).map_err(|_| ApiError::network("Unexpected answer from the server."))
+}
+
+/// Sends a prepared body; `token` becomes `Authorization: Bearer …`. Answers
+/// the response's `data`, still untyped: this function is not generic, so the
+/// whole HTTP exchange exists once in the WASM, not once per operation.
+pub async fn send(body: &str, token: Option<&str>) -> Result<serde_json::Value, ApiError> {
     let mut request = Request::post(ENDPOINT)
         .header("Content-Type", "application/json")
         .header("Accept", "application/json")
@@ -47,7 +54,7 @@ pub async fn send<Q: GraphQLQuery>(body: &str, token: Option<&str>) -> Result<Q:
     let parsed: Response<serde_json::Value> = serde_json::from_str(&text).map_err(|_| unexpected())?;
     match (parsed.data, parsed.errors) {
         (_, Some(errors)) if !errors.is_empty() => Err(ApiError::from_graphql(&errors)),
-        (Some(data), _) if !data.is_null() => serde_json::from_value(data).map_err(|_| unexpected()),
+        (Some(data), _) if !data.is_null() => Ok(data),
         _ => Err(ApiError::network(format!("The server answered without data (HTTP {status})."))),
     }
 }
