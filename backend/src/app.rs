@@ -60,7 +60,9 @@ pub fn router(services: Services) -> Router {
         .with_state(services.clone());
 
     let spa_dir = services.config.spa_dir.clone();
-    let spa = ServeDir::new(&spa_dir).fallback(ServeFile::new(spa_dir.join("index.html")));
+    // Trunk's post-build hook (Trunk.toml) leaves `name.gz` beside each asset;
+    // browsers that accept gzip get those bytes, with no compression per request.
+    let spa = ServeDir::new(&spa_dir).precompressed_gzip().fallback(ServeFile::new(spa_dir.join("index.html")));
 
     api.merge(ops)
         .fallback_service(spa)

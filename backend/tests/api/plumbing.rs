@@ -72,6 +72,26 @@ async fn spa_history_fallback_graphiql_and_unknown_api_routes() {
 }
 
 #[tokio::test]
+async fn spa_assets_are_sent_precompressed_to_browsers_that_accept_gzip() {
+    let app = spawn_app().await;
+    let dist = &app.services.config.spa_dir;
+    std::fs::write(dist.join("app_bg.wasm"), vec![0u8; 4096]).unwrap();
+    // Trunk's post-build hook writes this copy; its bytes are what must go out.
+    std::fs::write(dist.join("app_bg.wasm.gz"), b"pretend-gzip").unwrap();
+
+    let gzip = app.client.get(app.url("/app_bg.wasm")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(gzip.status(), 200);
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert_eq!(gzip.headers()["content-type"], "application/wasm");
+    assert_eq!(gzip.headers()["content-length"], "12");
+
+    let plain = app.client.get(app.url("/app_bg.wasm")).header("accept-encoding", "identity").send().await.unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().len(), 4096);
+}
+
+#[tokio::test]
 async fn cursors_that_were_never_handed_out_are_refused() {
     let app = spawn_app().await;
     let owner = app.setup_owner().await;
