@@ -1,7 +1,9 @@
 //! The period a usage check counts in: the end user's paid subscription period
 //! while it is current, otherwise the calendar month (UTC).
 
-use chrono::{DateTime, Datelike, TimeZone, Utc};
+use chrono::{DateTime, Utc};
+
+use crate::domain::metering::periods::calendar_month;
 
 /// `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13,10 +15,8 @@ pub struct Period {
 impl Period {
     /// The calendar month (UTC) holding `now`.
     pub fn month_of(now: DateTime<Utc>) -> Self {
-        let start = Utc.with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0).single().expect("the first of a month exists");
-        let (year, month) = if now.month() == 12 { (now.year() + 1, 1) } else { (now.year(), now.month() + 1) };
-        let end = Utc.with_ymd_and_hms(year, month, 1, 0, 0, 0).single().expect("the first of a month exists");
-        Self { start, end }
+        let month = calendar_month(now);
+        Self { start: month.start, end: month.end }
     }
 
     /// The subscription period `[start, end)` when it holds `now`, else the month.
