@@ -45,6 +45,9 @@ pub struct Alert {
     pub acknowledged_at: Option<DateTime<Utc>>,
     /// The account that acknowledged it.
     pub acknowledged_by: Option<Uuid>,
+    /// When its condition cleared by itself (e.g. the tenant heartbeats again);
+    /// a resolved alert is no longer open, though nobody acknowledged it.
+    pub resolved_at: Option<DateTime<Utc>>,
 }
 
 impl From<alert::Model> for Alert {
@@ -60,6 +63,7 @@ impl From<alert::Model> for Alert {
             created_at: a.created_at,
             acknowledged_at: a.acknowledged_at,
             acknowledged_by: a.acknowledged_by,
+            resolved_at: a.resolved_at,
         }
     }
 }
@@ -71,8 +75,9 @@ pub struct AlertQuery;
 impl AlertQuery {
     /// Alerts, newest first (by creation time, then id); staff SUPPORT and above
     /// see all, a customer those raised about them. `acknowledged: false` keeps
-    /// the open ones, `true` the acknowledged ones; `severity` keeps exactly that
-    /// severity.
+    /// the ones nobody acknowledged, `true` the acknowledged ones; `open: true`
+    /// keeps those neither acknowledged nor resolved, `open: false` the rest;
+    /// `severity` keeps exactly that severity.
     async fn alerts(
         &self,
         ctx: &Context<'_>,
@@ -80,9 +85,10 @@ impl AlertQuery {
         after: Option<String>,
         acknowledged: Option<bool>,
         severity: Option<AlertSeverity>,
+        open: Option<bool>,
     ) -> async_graphql::Result<Paged<Alert>> {
         let cap = ctx.actor().grant::<ReadAlerts>().gql()?;
-        let filter = AlertFilter { acknowledged, severity: severity.map(Into::into) };
+        let filter = AlertFilter { acknowledged, open, severity: severity.map(Into::into) };
         paged(first, after, |page| alerts::list(ctx.services(), &cap, filter, page)).await
     }
 }

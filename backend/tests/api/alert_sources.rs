@@ -75,7 +75,7 @@ async fn an_approval_request_raises_one_alert_for_the_customer() {
 async fn a_silent_tenant_goes_offline_escalates_and_clears_when_it_heartbeats_again() {
     let app = spawn_app().await;
     app.setup_owner().await;
-    let (_, a) = customer(&app, "a@example.com").await;
+    let (a_token, a) = customer(&app, "a@example.com").await;
     let order = order_of(&app, a).await;
     heartbeat::record(&app.services, order, tenant_heartbeat(10.0)).await.unwrap();
     let silence = |minutes: i64| {
@@ -113,6 +113,19 @@ async fn a_silent_tenant_goes_offline_escalates_and_clears_when_it_heartbeats_ag
     let offline = of_type(&app, "TENANT_OFFLINE").await;
     assert!(open(&offline).is_empty());
     assert!(offline.iter().all(|a| a.resolved_at.is_some() && a.acknowledged_by.is_none()));
+
+    // Resolved alerts are not open (the header count asks `open: true`), though nobody acknowledged them.
+    const LIST: &str =
+        "query($open: Boolean, $ack: Boolean) { alerts(open: $open, acknowledged: $ack) { totalCount nodes { resolvedAt } } }";
+    let count = |open: Value, ack: Value| {
+        let (app, token) = (&app, a_token.clone());
+        async move { app.gql(LIST, json!({ "open": open, "ack": ack }), Some(&token)).await }
+    };
+    assert_eq!(count(json!(true), Value::Null).await.data("alerts.totalCount"), 0);
+    let closed = count(json!(false), Value::Null).await;
+    assert_eq!(closed.data("alerts.totalCount"), 2);
+    assert!(closed.data("alerts.nodes").as_array().unwrap().iter().all(|n| n["resolvedAt"].is_string()));
+    assert_eq!(count(Value::Null, json!(false)).await.data("alerts.totalCount"), 2, "unacknowledged still means unacknowledged");
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
 //! /alerts: what needs looking at, newest first, filtered by severity and by
-//! whether somebody has acknowledged it. The list reloads when a live alert
+//! whether it is still open (neither acknowledged nor resolved by itself). The list reloads when a live alert
 //! arrives. Customers see their own alerts; staff see all (the server narrows).
 
 use crate::auth::use_auth;
@@ -13,12 +13,14 @@ use leptos::prelude::*;
 
 type Row = alerts::AlertsAlertsNodes;
 
-/// The status filter's values: open (the default), acknowledged, or all.
-fn acknowledged_filter(value: &str) -> Option<bool> {
+/// The status filter's values as the query's `(acknowledged, open)`: open
+/// (the default), acknowledged, resolved or acknowledged (closed), or all.
+fn status_filter(value: &str) -> (Option<bool>, Option<bool>) {
     match value {
-        "OPEN" => Some(false),
-        "ACKNOWLEDGED" => Some(true),
-        _ => None,
+        "OPEN" => (None, Some(true)),
+        "ACKNOWLEDGED" => (Some(true), None),
+        "CLOSED" => (None, Some(false)),
+        _ => (None, None),
     }
 }
 
@@ -42,12 +44,9 @@ pub fn AlertsPage() -> impl IntoView {
         if let Some(feed) = feed {
             feed.arrivals.track();
         }
-        let variables = alerts::Variables {
-            first: Some(PAGE_SIZE),
-            after: paging.after.get(),
-            acknowledged: acknowledged_filter(&status.get()),
-            severity: severity.get(),
-        };
+        let (acknowledged, open) = status_filter(&status.get());
+        let variables =
+            alerts::Variables { first: Some(PAGE_SIZE), after: paging.after.get(), acknowledged, open, severity: severity.get() };
         async move { auth.call::<Alerts>(variables).await.map(|d| d.alerts) }
     });
     let on_severity = move |ev| {
@@ -63,6 +62,7 @@ pub fn AlertsPage() -> impl IntoView {
                 <select id="alert-status" data-testid="alert-status" bind:value=status on:change=move |_| paging.reset()>
                     <option value="OPEN">"Open"</option>
                     <option value="ACKNOWLEDGED">"Acknowledged"</option>
+                    <option value="CLOSED">"Acknowledged or resolved"</option>
                     <option value="">"All"</option>
                 </select>
             </div>
@@ -96,6 +96,7 @@ fn AlertRow(row: Row) -> impl IntoView {
     let auth = use_auth();
     let feed = use_alert_feed();
     let acknowledged_at = RwSignal::new(row.acknowledged_at.clone());
+    let resolved_at = row.resolved_at.clone();
     let id = StoredValue::new(row.id.clone());
     let acknowledge = Action::new_local(move |_: &()| async move {
         let data = auth.call::<AcknowledgeAlert>(acknowledge_alert::Variables { id: id.get_value() }).await?;
@@ -116,9 +117,12 @@ fn AlertRow(row: Row) -> impl IntoView {
             </p>
             <p data-testid="alert-message">{row.message.clone()}</p>
             <p class="hint">"Raised " {when(&row.created_at)}</p>
-            {move || match acknowledged_at.get() {
-                Some(at) => view! { <p class="hint" data-testid="alert-acknowledged">"Acknowledged " {when(&at)}</p> }.into_any(),
-                None => view! {
+            {move || match (acknowledged_at.get(), resolved_at.clone()) {
+                (Some(at), _) => view! { <p class="hint" data-testid="alert-acknowledged">"Acknowledged " {when(&at)}</p> }.into_any(),
+                (None, Some(at)) => view! {
+                    <p class="hint" data-testid="alert-resolved">"Resolved " {when(&at)} " (the condition cleared by itself)"</p>
+                }.into_any(),
+                (None, None) => view! {
                     <button type="button" data-testid="alert-acknowledge" disabled=move || acknowledge.pending().get()
                         on:click=move |_| { acknowledge.dispatch(()); }>"Acknowledge"</button>
                 }.into_any(),
@@ -133,10 +137,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_status_filter_maps_to_acknowledged() {
-        assert_eq!(acknowledged_filter("OPEN"), Some(false));
-        assert_eq!(acknowledged_filter("ACKNOWLEDGED"), Some(true));
-        assert_eq!(acknowledged_filter(""), None);
+    fn the_status_filter_maps_to_acknowledged_and_open() {
+        assert_eq!(status_filter("OPEN"), (None, Some(true)));
+        assert_eq!(status_filter("ACKNOWLEDGED"), (Some(true), None));
+        assert_eq!(status_filter("CLOSED"), (None, Some(false)));
+        assert_eq!(status_filter(""), (None, None));
     }
 
     #[test]

@@ -20,8 +20,11 @@ pub const MAX_REPLAY: u64 = 500;
 /// What `list` keeps.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AlertFilter {
-    /// `Some(false)`: only open alerts; `Some(true)`: only acknowledged ones.
+    /// `Some(false)`: only alerts nobody acknowledged; `Some(true)`: only acknowledged ones.
     pub acknowledged: Option<bool>,
+    /// `Some(true)`: only open alerts, neither acknowledged nor resolved (their
+    /// condition cleared by itself); `Some(false)`: only the closed ones.
+    pub open: Option<bool>,
     /// Only alerts of exactly this severity.
     pub severity: Option<AlertSeverity>,
 }
@@ -69,6 +72,10 @@ pub async fn list<P: Permission>(
     if let Some(acknowledged) = filter.acknowledged {
         query =
             query.filter(if acknowledged { alert::Column::AcknowledgedAt.is_not_null() } else { alert::Column::AcknowledgedAt.is_null() });
+    }
+    if let Some(open) = filter.open {
+        let is_open = Condition::all().add(alert::Column::AcknowledgedAt.is_null()).add(alert::Column::ResolvedAt.is_null());
+        query = query.filter(if open { is_open } else { is_open.not() });
     }
     if let Some(severity) = filter.severity {
         query = query.filter(alert::Column::Severity.eq(severity));
