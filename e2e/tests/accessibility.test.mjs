@@ -46,15 +46,30 @@ async function newPage(label) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  trackRequests(page);
   page.on('console', (message) => consoleLines.push(`[${label}] [${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => consoleLines.push(`[${label}] [pageerror] ${error.message}`));
   return { context, page };
 }
 
-/** Waits until the page has loaded what it shows: no request in flight, nothing marked busy. */
+/** Counts the page's HTTP requests in flight (the live WebSocket is not one). */
+function trackRequests(page) {
+  const inFlight = new Set();
+  page.on('request', (request) => inFlight.add(request));
+  for (const done of ['requestfinished', 'requestfailed']) page.on(done, (request) => inFlight.delete(request));
+  page.inFlight = inFlight;
+}
+
+/**
+ * Waits until the page has loaded what it shows: nothing marked busy and no
+ * request in flight, twice 100 ms apart (a response may start another request).
+ */
 async function settled(page) {
-  await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], .loading'));
+  for (let quiet = 0; quiet < 2; ) {
+    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], .loading'));
+    quiet = page.inFlight.size === 0 ? quiet + 1 : 0;
+    await page.waitForTimeout(100);
+  }
 }
 
 /** Checks the page as it is now; keeps what axe found under `who path`. */

@@ -167,6 +167,7 @@ test('owner → admin → Stripe checkout → live provisioning → tenant usage
       if (count && count !== last) window.__journey.arrivals.push(count);
     }).observe(document.body, { childList: true, subtree: true });
   });
+  await adminTab.page.getByTestId('log-empty').waitFor();
   assert.equal(await order.logLines.count(), 0, 'nothing logged before provisioning');
   await order.provision();
   await order.logLines.first().waitFor();

@@ -73,8 +73,13 @@ async function shot(page, name) {
  * Types each address into the bar: the page says "No access" (and no data
  * of that page is asked for) while the signed-in frame stays.
  */
-async function assertClosed(page, who, paths) {
+async function assertClosed(page, who, paths, openPage) {
   const graphqlLog = recordGraphql(page);
+  // First a page they may open: the recorder sees what such a page fetches.
+  await page.goto(`${hub.baseUrl}${openPage.path}`);
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.ok(graphqlLog.names().includes(openPage.operation), `${openPage.path} fetched ${graphqlLog.names()}`);
   for (const pathname of paths) {
     graphqlLog.clear();
     await page.goto(`${hub.baseUrl}${pathname}`);
@@ -105,7 +110,7 @@ test('SUPPORT sees no billing or staff pages, and the API refuses their data', {
   assert.ok(links.includes('Customers') && links.includes('Orders'), `SUPPORT keeps the staff pages they may use: ${links}`);
   await shot(page, 'support-nav');
 
-  await assertClosed(page, 'support', ['/staff', '/settings', '/audit', '/billing']);
+  await assertClosed(page, 'support', ['/staff', '/settings', '/audit', '/billing'], { path: '/customers', operation: 'Customers' });
 
   // The server decides, not the menu: the same data asked for directly is refused.
   const refused = [
@@ -147,6 +152,6 @@ test('a customer sees no staff pages', { timeout: 60_000 }, async () => {
   assert.ok(links.includes('My orders') && links.includes('Usage'), `a customer's own pages: ${links}`);
   await shot(page, 'customer-nav');
 
-  await assertClosed(page, 'customer', staffPages);
+  await assertClosed(page, 'customer', staffPages, { path: '/orders', operation: 'Orders' });
   await context.close();
 });
