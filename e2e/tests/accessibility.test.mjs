@@ -6,10 +6,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startHub } from '../lib/hub.mjs';
-import { launchBrowser, artifactsDir } from '../lib/browser.mjs';
+import { launchBrowser, artifactsDir, testRun } from '../lib/browser.mjs';
 import { addStaff, createOrder, graphql, setupOwner } from '../lib/api.mjs';
 import { seriousViolations, describeViolations } from '../lib/axe.mjs';
 import { registerTenant } from '../lib/tenant.mjs';
@@ -23,33 +23,26 @@ const customer = { name: 'Carla Customer', email: 'carla@acme.example', password
 
 let hub;
 let browser;
-const consoleLines = [];
+let run;
 const found = [];
 
 before(async () => {
   hub = await startHub({ env: { HUB_RATE_LIMIT__AUTH_PER_MINUTE: '1000', HUB_RATE_LIMIT__PER_MINUTE: '10000' } });
   browser = await launchBrowser();
+  run = testRun(browser, 'a11y');
 });
 
 after(async () => {
-  await mkdir(artifactsDir, { recursive: true });
-  await writeFile(path.join(artifactsDir, 'a11y-console.log'), consoleLines.join('\n')).catch(() => {});
+  await run?.save(hub);
   await writeFile(path.join(artifactsDir, 'a11y-violations.json'), JSON.stringify(found, null, 2)).catch(() => {});
   await browser?.close();
-  if (hub) {
-    await writeFile(path.join(artifactsDir, 'a11y-hub.log'), hub.logs()).catch(() => {});
-    await hub.stop();
-  }
+  await hub?.stop();
 });
 
 async function newPage(label) {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  trackRequests(page);
-  page.on('console', (message) => consoleLines.push(`[${label}] [${message.type()}] ${message.text()}`));
-  page.on('pageerror', (error) => consoleLines.push(`[${label}] [pageerror] ${error.message}`));
-  return { context, page };
+  const opened = await run.newPage(label);
+  trackRequests(opened.page);
+  return opened;
 }
 
 /** Counts the page's HTTP requests in flight (the live WebSocket is not one). */
@@ -78,8 +71,7 @@ async function check(page, who, pathname) {
   const violations = await seriousViolations(page);
   if (violations.length) {
     found.push({ who, pathname, violations });
-    await mkdir(artifactsDir, { recursive: true });
-    await page.screenshot({ path: path.join(artifactsDir, `a11y-${who}${pathname.replaceAll('/', '-')}.png`), fullPage: true });
+    await run.snap(page, `${who}${pathname.replaceAll('/', '-')}`);
   }
 }
 

@@ -10,10 +10,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { startHub } from '../lib/hub.mjs';
-import { launchBrowser, artifactsDir } from '../lib/browser.mjs';
+import { launchBrowser, testRun } from '../lib/browser.mjs';
 import { graphql, signInApi } from '../lib/api.mjs';
 import { startSmtpSink } from '../lib/smtp.mjs';
 import { webhookSecret, checkoutCompleted, deliverWebhook } from '../lib/stripe.mjs';
@@ -36,7 +34,7 @@ const secret = webhookSecret();
 let hub;
 let smtp;
 let browser;
-const consoleLines = [];
+let run;
 
 before(async () => {
   smtp = await startSmtpSink();
@@ -54,35 +52,19 @@ before(async () => {
     },
   });
   browser = await launchBrowser();
+  run = testRun(browser, 'journey');
 });
 
 after(async () => {
-  await mkdir(artifactsDir, { recursive: true });
-  await writeFile(path.join(artifactsDir, 'journey-console.log'), consoleLines.join('\n')).catch(() => {});
+  await run?.save(hub);
   await browser?.close();
-  if (hub) {
-    await writeFile(path.join(artifactsDir, 'journey-hub.log'), hub.logs()).catch(() => {});
-    await hub.stop();
-  }
+  await hub?.stop();
   await smtp?.close();
 });
 
-async function newPage(label, viewport = { width: 1200, height: 900 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('console', (message) => consoleLines.push(`[${label}] [${message.type()}] ${message.text()}`));
-  page.on('pageerror', (error) => consoleLines.push(`[${label}] [pageerror] ${error.message}`));
-  return { context, page };
-}
-
+const newPage = (label) => run.newPage(label);
 // One numbering across every browser: journey-01-…, journey-02-…
-let step = 0;
-async function shot(page, name) {
-  step += 1;
-  await mkdir(artifactsDir, { recursive: true });
-  await page.screenshot({ path: path.join(artifactsDir, `journey-${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
-}
+const shot = (page, name) => run.shot(page, name);
 
 /** The first link in a plain-text mail body that starts with `prefix`. */
 function linkIn(body, prefix) {
@@ -212,6 +194,11 @@ test('owner → admin → Stripe checkout → live provisioning → tenant usage
   await toast.waitFor();
   assert.match(await toast.getByTestId('alert-toast-message').textContent(), /8\d %/);
   await shot(customerTab.page, 'customer-usage-80-toast');
+  // Dismissed, the toasts leave the page in view.
+  await toast.getByRole('button', { name: 'Dismiss alert' }).click();
+  await toast.waitFor({ state: 'detached' });
+  await customerTab.page.getByRole('button', { name: 'Dismiss alert' }).evaluateAll((buttons) => buttons.forEach((b) => b.click()));
+  await customerTab.page.waitForFunction(() => !document.querySelector('[data-testid="alert-toast"]'));
 
   // 10. The usage chart on /usage.
   await openFromNav(customerTab.page, 'Usage', '/usage');

@@ -6,10 +6,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { startHub } from '../lib/hub.mjs';
-import { launchBrowser, artifactsDir } from '../lib/browser.mjs';
+import { launchBrowser, testRun } from '../lib/browser.mjs';
 import { addStaff, createCustomer, graphql, setupOwner } from '../lib/api.mjs';
 import { recordGraphql } from '../lib/graphqlLog.mjs';
 import { LoginPage } from '../pages/LoginPage.mjs';
@@ -37,37 +35,23 @@ const PAGES = {
 let hub;
 let browser;
 let ownerToken;
-const consoleLines = [];
+let run;
 
 before(async () => {
   hub = await startHub({ env: { HUB_RATE_LIMIT__AUTH_PER_MINUTE: '1000' } });
   browser = await launchBrowser();
+  run = testRun(browser, 'gating');
   ownerToken = await setupOwner(hub.baseUrl, owner);
 });
 
 after(async () => {
-  await mkdir(artifactsDir, { recursive: true });
-  await writeFile(path.join(artifactsDir, 'gating-console.log'), consoleLines.join('\n')).catch(() => {});
+  await run?.save(hub);
   await browser?.close();
-  if (hub) {
-    await writeFile(path.join(artifactsDir, 'gating-hub.log'), hub.logs()).catch(() => {});
-    await hub.stop();
-  }
+  await hub?.stop();
 });
 
-async function newPage(label) {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('console', (message) => consoleLines.push(`[${label}] [${message.type()}] ${message.text()}`));
-  page.on('pageerror', (error) => consoleLines.push(`[${label}] [pageerror] ${error.message}`));
-  return { context, page };
-}
-
-async function shot(page, name) {
-  await mkdir(artifactsDir, { recursive: true });
-  await page.screenshot({ path: path.join(artifactsDir, `gating-${name}.png`), fullPage: true });
-}
+const newPage = (label) => run.newPage(label);
+const shot = (page, name) => run.snap(page, name);
 
 /**
  * Types each address into the bar: the page says "No access" (and no data
