@@ -32,7 +32,7 @@ export async function setupOwner(baseUrl, { name, email, password }) {
   return data.setup.accessToken;
 }
 
-/** Invites a staff member as the owner and accepts the invitation for them. */
+/** Invites a staff member as the owner and accepts the invitation for them; answers their access token. */
 export async function addStaff(baseUrl, ownerToken, { name, email, password, role }) {
   const invited = await graphql(
     baseUrl,
@@ -40,11 +40,22 @@ export async function addStaff(baseUrl, ownerToken, { name, email, password, rol
     { email, role },
     ownerToken,
   );
-  await graphql(
+  const accepted = await graphql(
     baseUrl,
     'mutation($token: String!, $name: String!, $password: String!) { acceptInvitation(token: $token, name: $name, password: $password) { accessToken } }',
     { token: invited.inviteStaff.token, name, password },
   );
+  return accepted.acceptInvitation.accessToken;
+}
+
+/** Signs in with e-mail and password (no two-factor); answers the access token. */
+export async function signInApi(baseUrl, { email, password }) {
+  const data = await graphql(
+    baseUrl,
+    'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { session { accessToken } } }',
+    { email, password },
+  );
+  return data.login.session.accessToken;
 }
 
 /** Creates a customer; answers `{ id, setPasswordPath }`. */

@@ -16,7 +16,8 @@ pub fn AlertBell() -> impl IntoView {
     };
     view! {
         <A href="/alerts" attr:aria-label=label attr:data-testid="alert-bell">
-            "Alerts"
+            // The space keeps the visible text ("Alerts 2") inside the name ("Alerts, 2 open").
+            "Alerts "
             <Show when=move || { open() > 0 }>
                 <span class="count" data-testid="alert-count">{open}</span>
             </Show>

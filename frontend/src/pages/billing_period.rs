@@ -77,8 +77,8 @@ fn Current(summary: billing_usage::BillingUsageUsageSummary) -> impl IntoView {
     view! {
         <h2>"This period"</h2>
         <p class="hint">{format!("{} – {}", s.period_start.get(..10).unwrap_or(""), s.period_end.get(..10).unwrap_or(""))}</p>
-        <div class="meter" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=fill(s.percent_used).to_string()
-            data-testid="allotment-bar">
+        <div class="meter" role="progressbar" aria-label="Token allotment used" aria-valuemin="0" aria-valuemax="100"
+            aria-valuenow=fill(s.percent_used).to_string() data-testid="allotment-bar">
             <div class="meter-fill" style=width></div>
         </div>
         <p data-testid="allotment-used">{used}</p>
