@@ -2,7 +2,7 @@
 //! with two agents and a pending approval, and a paid order waiting for staff to
 //! press Provision.
 
-use chrono::Utc;
+use chrono::{DateTime, DurationRound, Timelike, Utc};
 use entity::{
     agent_config, customer, order, plan, subscription, AutomationMode, CustomerStatus, OrderStatus, PlanCode, SubscriptionStatus,
 };
@@ -11,7 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    domain::{agents::templates, approvals},
+    domain::{agents::templates, approvals, tenants},
     error::AppError,
     Services,
 };
@@ -46,8 +46,9 @@ pub async fn seed(services: &Services, customer_id: Uuid) -> Result<bool, AppErr
         status: Set(SubscriptionStatus::Active),
         stripe_customer_id: Set(None),
         stripe_subscription_id: Set(None),
-        current_period_start: Set(Some(now)),
-        current_period_end: Set(Some(now + chrono::Duration::days(30))),
+        // Two weeks into a 30-day period, so the usage history below counts.
+        current_period_start: Set(Some(now - chrono::Duration::days(USAGE_DAYS))),
+        current_period_end: Set(Some(now + chrono::Duration::days(30 - USAGE_DAYS))),
         cancel_at_period_end: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
@@ -92,7 +93,40 @@ pub async fn seed(services: &Services, customer_id: Uuid) -> Result<bool, AppErr
         },
     )
     .await?;
+    tenants::usage::ingest(services, live_id, usage_history(now)).await?;
     Ok(true)
+}
+
+/// Days of token usage the demo tenant has reported.
+const USAGE_DAYS: i64 = 14;
+
+/// Hourly buckets for the last `USAGE_DAYS` days of both demo agents: busy in
+/// working hours (UTC), quiet at night, with a fixed wobble so every run seeds
+/// the same figures — about half of the PRO plan's allotment in all.
+fn usage_history(now: DateTime<Utc>) -> Vec<tenants::usage::Bucket> {
+    let this_hour = now.duration_trunc(chrono::Duration::hours(1)).unwrap_or(now);
+    let mut buckets = Vec::new();
+    for hours_ago in 1..=USAGE_DAYS * 24 {
+        let hour = this_hour - chrono::Duration::hours(hours_ago);
+        let working = (8..18).contains(&hour.hour());
+        let wobble = 50 + (hours_ago * 37 % 100);
+        for (agent, model, share) in [("it-admin", "deepseek/deepseek-v3.2", 100), ("marketing", "anthropic/claude-sonnet-4.5", 60)] {
+            let tokens = if working { 30_000 } else { 5_000 } * wobble / 100 * share / 100;
+            buckets.push(tenants::usage::Bucket {
+                agent_id: agent.into(),
+                model: model.into(),
+                bucket_hour: hour.to_rfc3339(),
+                tokens_input: tokens * 7 / 10,
+                tokens_output: tokens * 3 / 10,
+                tokens_cache_read: 0,
+                tokens_cache_write: 0,
+                web_search_count: i64::from(working && agent == "marketing"),
+                web_fetch_count: 0,
+                cost_cents: tokens / 2_000,
+            });
+        }
+    }
+    buckets
 }
 
 fn new_order(customer_id: Uuid, plan: &plan::Model, domain: &str, status: OrderStatus) -> order::ActiveModel {

@@ -60,7 +60,10 @@ pub async fn seed(services: &Services) -> Result<DemoReport, AppError> {
     }
     if let Some(customer) = accounts::find_by_email(&services.db, CUSTOMER_EMAIL).await? {
         if business::seed(services, customer.id).await? {
-            lines.push("          the customer has a PRO subscription, two orders, two agents and a pending approval".into());
+            lines.push(
+                "          the customer has a PRO subscription, two orders, two agents, two weeks of token usage and a pending approval"
+                    .into(),
+            );
         }
     }
     Ok(DemoReport { lines })

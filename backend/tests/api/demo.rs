@@ -19,6 +19,17 @@ async fn demo_data_is_seeded_once_and_usable() {
     assert!(statuses.contains(&"FULFILLED") && statuses.contains(&"PAYMENT_CONFIRMED"), "{statuses:?}");
     let approvals = app.gql("{ approvals(status: PENDING) { totalCount } }", json!({}), Some(&customer)).await;
     assert_eq!(approvals.data("approvals.totalCount"), 1);
+    // Two weeks of usage inside the current period: the dashboard's chart has something to show.
+    let me = app.gql(ME, json!({}), Some(&customer)).await;
+    let summary = app
+        .gql(
+            "query($c: UUID!) { usageSummary(customerId: $c) { usedTokens percentUsed } }",
+            json!({ "c": me.data("me.id") }),
+            Some(&customer),
+        )
+        .await;
+    let percent = summary.data("usageSummary.percentUsed").as_f64().unwrap();
+    assert!((30.0..80.0).contains(&percent), "about half the allotment, not past the 80 % alert: {}", summary.body);
 
     let (admin, _) = app.login(demo::ADMIN_EMAIL, demo::ADMIN_PASSWORD).await;
     assert_eq!(app.gql(ME, json!({}), Some(&admin)).await.data("me.role"), "ADMIN");
