@@ -1,7 +1,7 @@
 // The live half of the console in Chromium: a staff page shows a toast within
 // a second of an alert a child project raises over the signed bridge (signed
 // by the test with Node's crypto); the header counts open alerts; the alerts
-// page lists it, filters by severity and acknowledges it; the security page
+// page lists it, filters by severity and acknowledges it; the preferences page
 // sets which alerts are mailed.
 // Screenshots: artifacts/live-NN-<step>.png.
 
@@ -104,7 +104,8 @@ test('a bridge-raised alert toasts within a second; the alerts page acknowledges
   assert.equal(open.alerts.nodes[0].message, 'ShopCore: ShopCore queries slower than usual');
 
   // Which alerts are mailed: WARNING and up, plus one type whatever its severity.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Security' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Preferences' }).click();
+  await page.waitForURL((url) => url.pathname === '/preferences');
   const settings = page.getByTestId('notification-settings-form');
   await settings.waitFor();
   assert.equal(await settings.getByTestId('notify-severity').inputValue(), 'CRITICAL', 'CRITICAL only by default');

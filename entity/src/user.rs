@@ -26,6 +26,10 @@ pub struct Model {
     pub totp_enabled: bool,
     /// The last TOTP time step accepted; a code of this step or older is refused.
     pub totp_last_step: Option<i64>,
+    /// IANA time zone the console shows times in (`UTC` until changed).
+    pub timezone: String,
+    /// BCP 47 locale the console formats for (`en-US` until changed).
+    pub locale: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

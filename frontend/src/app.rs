@@ -10,8 +10,8 @@ use crate::pages::insights::{InsightsPage, ProjectInsightsPage};
 use crate::pages::orders::{detail::OrderDetailPage, OrdersPage};
 use crate::pages::{
     accept_invitation::AcceptInvitationPage, agents::AgentsPage, alerts::AlertsPage, approvals::ApprovalsPage, audit::AuditPage,
-    billing::BillingPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, security::SecurityPage,
-    set_password::SetPasswordPage, settings::SettingsPage, setup::SetupPage, staff::StaffPage, usage::UsagePage,
+    billing::BillingPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, preferences::PreferencesPage,
+    security::SecurityPage, set_password::SetPasswordPage, settings::SettingsPage, setup::SetupPage, staff::StaffPage, usage::UsagePage,
 };
 use crate::pages::{projects::ProjectsPage, sites::SitesPage, sync_log::SyncLogPage};
 use leptos::prelude::*;
@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=SignedInLayout>
                     <Route path=path!("") view=DashboardPage/>
                     <Route path=path!("security") view=SecurityPage/>
+                    <Route path=path!("preferences") view=PreferencesPage/>
                     <Route path=path!("customers") view=|| view! { <RequireRole allow=is_staff><CustomersPage/></RequireRole> }/>
                     <Route path=path!("customers/:id") view=|| view! {
                         <RequireRole allow=is_staff_or_customer><CustomerDetailPage/></RequireRole>

@@ -7,6 +7,7 @@
 //! through `refreshSession`, and closing the tab forgets the access token.
 
 use crate::client;
+use crate::components::list::show_times_in;
 use crate::error::ApiError;
 use crate::gql::{refresh_session, RefreshSession, SetupRequired};
 use crate::model::{CurrentUser, Session};
@@ -76,6 +77,7 @@ impl Auth {
     /// Installs a fresh session and schedules its refresh.
     pub fn sign_in(&self, session: Session) {
         self.schedule_refresh(&session.access_token_expires_at);
+        show_times_for(&session.user);
         self.setup_required.set(Some(false));
         self.state.set(AuthState::SignedIn(session));
     }
@@ -83,6 +85,7 @@ impl Auth {
     /// Forgets the access token locally (the server call is `Logout`).
     pub fn sign_out_local(&self) {
         self.clear_timer();
+        show_times_in(None);
         self.state.set(AuthState::SignedOut);
     }
 
@@ -91,6 +94,7 @@ impl Auth {
         self.state.update(|s| {
             if let AuthState::SignedIn(session) = s {
                 change(&mut session.user);
+                show_times_for(&session.user);
             }
         });
     }
@@ -199,6 +203,11 @@ impl Auth {
             handle.clear();
         }
     }
+}
+
+/// Timestamps (`list::when`) follow the signed-in user's time zone and locale.
+fn show_times_for(user: &CurrentUser) {
+    show_times_in(Some((&user.timezone, &user.locale)));
 }
 
 type RefreshResult = Result<Session, ApiError>;

@@ -147,6 +147,12 @@ operation!(DeleteApiProduct, "graphql/delete_api_product.graphql");
 operation!(ApiEndUsers, "graphql/api_end_users.graphql");
 operation!(SetApiEndUserTier, "graphql/set_api_end_user_tier.graphql");
 operation!(UpdateNotificationSettings, "graphql/update_notification_settings.graphql");
+// Preferences and API tokens.
+operation!(Preferences, "graphql/preferences.graphql");
+operation!(UpdatePreferences, "graphql/update_preferences.graphql");
+operation!(ApiTokens, "graphql/api_tokens.graphql");
+operation!(CreateApiToken, "graphql/create_api_token.graphql");
+operation!(RevokeApiToken, "graphql/revoke_api_token.graphql");
 
 /// `From` impls from each operation's generated fragment structs to the app's
 /// own `CurrentUser`/`Session`, so the fragment stays the single field list.
@@ -162,6 +168,8 @@ macro_rules! session_conversions {
                         kind: u.kind,
                         role: u.role,
                         two_factor_enabled: u.two_factor_enabled,
+                        timezone: u.timezone,
+                        locale: u.locale,
                     }
                 }
             }
@@ -181,6 +189,6 @@ macro_rules! session_conversions {
 }
 
 session_conversions!(
-    user: setup, login, verify_two_factor, refresh_session, me, accept_invitation, set_password;
+    user: setup, login, verify_two_factor, refresh_session, me, accept_invitation, set_password, update_preferences;
     session: setup, login, verify_two_factor, refresh_session, accept_invitation, set_password
 );

@@ -68,6 +68,10 @@ pub struct CurrentUser {
     pub kind: AccountKind,
     pub role: Option<StaffRole>,
     pub two_factor_enabled: bool,
+    /// IANA time zone every timestamp is shown in.
+    pub timezone: String,
+    /// Locale timestamps are formatted for, e.g. `de-DE`.
+    pub locale: String,
 }
 
 impl CurrentUser {
@@ -100,7 +104,16 @@ mod tests {
     use super::*;
 
     fn user(kind: AccountKind, role: Option<StaffRole>) -> CurrentUser {
-        CurrentUser { id: "1".into(), name: "A".into(), email: "a@example.com".into(), kind, role, two_factor_enabled: false }
+        CurrentUser {
+            id: "1".into(),
+            name: "A".into(),
+            email: "a@example.com".into(),
+            kind,
+            role,
+            two_factor_enabled: false,
+            timezone: "UTC".into(),
+            locale: "en-US".into(),
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod m20261122_000010_api_products;
 mod m20261122_000011_metering;
 mod m20261122_000012_insights;
 mod m20261122_000013_api_commerce;
+mod m20261207_000014_user_preferences;
 
 /// Runs every migration in order; `hub serve` and `hub migrate` call it at start.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000011_metering::Migration),
             Box::new(m20261122_000012_insights::Migration),
             Box::new(m20261122_000013_api_commerce::Migration),
+            Box::new(m20261207_000014_user_preferences::Migration),
         ]
     }
 }

@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod order_types;
 pub mod orders;
 pub mod payments;
+pub mod preferences;
 pub mod projects;
 pub mod settings;
 pub mod sites;
@@ -38,6 +39,7 @@ use crate::{auth::rate_limit::Limiter, config::Config, Services};
 #[derive(MergedObject, Default)]
 pub struct Query(
     identity::IdentityQuery,
+    preferences::PreferencesQuery,
     staff::StaffQuery,
     api_tokens::ApiTokenQuery,
     customers::CustomerQuery,
@@ -59,6 +61,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     identity::IdentityMutation,
+    preferences::PreferencesMutation,
     two_factor::TwoFactorMutation,
     staff::StaffMutation,
     api_tokens::ApiTokenMutation,

@@ -35,6 +35,10 @@ pub struct User {
     pub role: Option<StaffRole>,
     pub active: bool,
     pub two_factor_enabled: bool,
+    /// IANA time zone the console shows this account's times in.
+    pub timezone: String,
+    /// Locale (one of `supportedLocales`) times and numbers are formatted for.
+    pub locale: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -48,6 +52,8 @@ impl From<user::Model> for User {
             role: u.role.map(Into::into),
             active: u.active,
             two_factor_enabled: u.totp_enabled,
+            timezone: u.timezone,
+            locale: u.locale,
             created_at: u.created_at,
         }
     }

@@ -497,6 +497,20 @@ static MATRIX: &[Row] = &[
         query: "mutation { updateNotificationSettings(input: { minSeverity: CRITICAL }) { minSeverity } }",
         vars: |_, _| json!({}),
         expect: [A, A, A, A, A, A, U] },
+
+    // Display preferences: every signed-in account reads and changes its own.
+    Row { name: "me", field: "me", fresh: Fresh::Nothing,
+        query: "query { me { id timezone locale } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, A, U] },
+    Row { name: "supportedLocales", field: "supportedLocales", fresh: Fresh::Nothing,
+        query: "query { supportedLocales { code name } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, A, U] },
+    Row { name: "updatePreferences", field: "updatePreferences", fresh: Fresh::Nothing,
+        query: "mutation { updatePreferences(input: { timezone: \"UTC\", locale: \"en-US\" }) { id timezone locale } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, A, U] },
 ];
 
 /// What a cell actually answered, in the terms of [`Outcome`] where it can be.

@@ -26,6 +26,7 @@ mod metering;
 mod nested_loading;
 mod orders;
 mod plumbing;
+mod preferences;
 mod public_orders;
 mod rate_limits;
 mod sessions;

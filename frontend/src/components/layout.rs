@@ -145,6 +145,7 @@ fn Header() -> impl IntoView {
                     <AlertBell/>
                 </RequireRole>
                 <A href="/security">"Security"</A>
+                <A href="/preferences">"Preferences"</A>
                 <RequireRole allow=is_staff_or_customer fallback=|| ()>
                     <A href="/approvals">"Approvals"</A>
                 </RequireRole>

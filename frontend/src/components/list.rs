@@ -106,9 +106,113 @@ pub fn LoadError(error: ApiError, what: &'static str) -> impl IntoView {
     }
 }
 
-/// "2026-11-21T10:03:00Z" → "2026-11-21 10:03".
+/// Shows a server timestamp to the viewer. Signed in, it is formatted by the
+/// browser's `Intl.DateTimeFormat` in the user's time zone and locale
+/// ("7. Dez. 2026, 18:40"); otherwise, and outside a browser, it reads
+/// "2026-11-21T10:03:00Z" → "2026-11-21 10:03" (UTC).
 pub fn when(timestamp: &str) -> String {
+    intl::format(timestamp).unwrap_or_else(|| utc_text(timestamp))
+}
+
+/// The time zone and locale `when` formats for; `None` (signed out) goes back
+/// to the UTC text. `auth` calls this whenever the session's user changes.
+pub fn show_times_in(timezone_and_locale: Option<(&str, &str)>) {
+    intl::set(timezone_and_locale);
+}
+
+/// `when` with an explicit time zone and locale (the preferences preview), or
+/// `None` where the browser cannot format for them.
+pub fn when_in(timestamp: &str, timezone: &str, locale: &str) -> Option<String> {
+    intl::formatter(timezone, locale).and_then(|format| intl::apply(&format, timestamp))
+}
+
+fn utc_text(timestamp: &str) -> String {
     timestamp.get(..16).unwrap_or(timestamp).replace('T', " ")
+}
+
+/// The browser half of `when`. Every JS call goes through `Reflect`, which
+/// turns a thrown error (an unknown zone is a RangeError) into an `Err`.
+#[cfg(target_arch = "wasm32")]
+mod intl {
+    use js_sys::{Array, Date, Function, Object, Reflect};
+    use std::cell::RefCell;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    struct Display {
+        timezone: String,
+        locale: String,
+        format: Function,
+    }
+
+    thread_local! {
+        // One formatter for the session: building one costs far more than using it.
+        static DISPLAY: RefCell<Option<Display>> = const { RefCell::new(None) };
+    }
+
+    pub fn set(preferences: Option<(&str, &str)>) {
+        DISPLAY.with(|display| {
+            let mut display = display.borrow_mut();
+            let Some((timezone, locale)) = preferences else {
+                *display = None;
+                return;
+            };
+            if display.as_ref().is_some_and(|d| d.timezone == timezone && d.locale == locale) {
+                return;
+            }
+            *display =
+                formatter(timezone, locale).map(|format| Display { timezone: timezone.to_owned(), locale: locale.to_owned(), format });
+        });
+    }
+
+    pub fn format(timestamp: &str) -> Option<String> {
+        DISPLAY.with(|display| display.borrow().as_ref().and_then(|d| apply(&d.format, timestamp)))
+    }
+
+    /// `new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" }).format`.
+    pub fn formatter(timezone: &str, locale: &str) -> Option<Function> {
+        let options = Object::new();
+        for (key, value) in [("timeZone", timezone), ("dateStyle", "medium"), ("timeStyle", "short")] {
+            Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value)).ok()?;
+        }
+        let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
+        let constructor: Function = Reflect::get(&intl, &JsValue::from_str("DateTimeFormat")).ok()?.dyn_into().ok()?;
+        let formatter = Reflect::construct(&constructor, &Array::of2(&JsValue::from_str(locale), &options)).ok()?;
+        // The `format` getter answers a function bound to its formatter.
+        Reflect::get(&formatter, &JsValue::from_str("format")).ok()?.dyn_into().ok()
+    }
+
+    pub fn apply(format: &Function, timestamp: &str) -> Option<String> {
+        // Only full timestamps: a bare date has no time of day to convert.
+        if !timestamp.contains('T') {
+            return None;
+        }
+        let millis = Date::parse(timestamp);
+        if millis.is_nan() {
+            return None;
+        }
+        let date: JsValue = Date::new(&JsValue::from_f64(millis)).into();
+        format.call1(&JsValue::NULL, &date).ok()?.as_string()
+    }
+}
+
+/// Outside a browser (unit tests) there is no `Intl`: always the UTC text.
+#[cfg(not(target_arch = "wasm32"))]
+mod intl {
+    pub struct Function;
+
+    pub fn set(_preferences: Option<(&str, &str)>) {}
+
+    pub fn format(_timestamp: &str) -> Option<String> {
+        None
+    }
+
+    pub fn formatter(_timezone: &str, _locale: &str) -> Option<Function> {
+        None
+    }
+
+    pub fn apply(_format: &Function, _timestamp: &str) -> Option<String> {
+        None
+    }
 }
 
 /// "1 order", "3 orders".

@@ -14,6 +14,7 @@ pub mod insights;
 pub mod login;
 pub mod not_found;
 pub mod orders;
+pub mod preferences;
 pub mod projects;
 pub mod security;
 pub mod set_password;

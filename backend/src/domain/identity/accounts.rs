@@ -5,7 +5,7 @@ use entity::{user, AccountKind, StaffRole};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use super::{parse_name, sessions, Email};
+use super::{parse_name, preferences, sessions, Email};
 use crate::{
     auth::{
         capability::{ManageOwnSecurity, OwnAccount},
@@ -40,6 +40,8 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, new: NewAccount) -> Result<use
         totp_pending_secret: Set(None),
         totp_enabled: Set(false),
         totp_last_step: Set(None),
+        timezone: Set(preferences::DEFAULT_TIMEZONE.to_owned()),
+        locale: Set(preferences::DEFAULT_LOCALE.to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
     };

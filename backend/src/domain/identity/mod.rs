@@ -1,11 +1,12 @@
 //! Identity and access: accounts, first-run setup, sign-in with rotating refresh
 //! tokens, TOTP second factor with backup codes, staff invitations and management,
-//! and integrators' API tokens.
+//! integrators' API tokens, and each account's display preferences.
 
 pub mod accounts;
 pub mod api_tokens;
 pub mod invitations;
 pub mod login;
+pub mod preferences;
 pub mod sessions;
 pub mod setup;
 pub mod staff;

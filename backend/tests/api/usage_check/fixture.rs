@@ -102,6 +102,8 @@ pub async fn customer(db: &DatabaseConnection) -> Uuid {
         totp_pending_secret: Set(None),
         totp_enabled: Set(false),
         totp_last_step: Set(None),
+        timezone: Set("UTC".into()),
+        locale: Set("en-US".into()),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -1,10 +1,10 @@
-//! /security: the signed-in user's two-factor settings, password and e-mail
-//! notifications.
+//! /security: the signed-in user's two-factor settings, password and API
+//! tokens. (E-mail notifications live on /preferences.)
 //!
 //! The 2FA state is read fresh with `me` rather than taken from the session,
 //! because another tab (or an admin) may have changed it since sign-in.
 
-mod notifications;
+mod api_tokens;
 mod password;
 mod two_factor;
 
@@ -12,8 +12,8 @@ use crate::auth::use_auth;
 use crate::error::ApiError;
 use crate::gql::{me, Me};
 use crate::model::CurrentUser;
+use api_tokens::ApiTokensSection;
 use leptos::prelude::*;
-use notifications::NotificationsSection;
 use password::PasswordSection;
 use two_factor::TwoFactorSection;
 
@@ -51,6 +51,6 @@ pub fn SecurityPage() -> impl IntoView {
             </Transition>
         </section>
         <PasswordSection/>
-        <NotificationsSection/>
+        <ApiTokensSection/>
     }
 }
