@@ -192,3 +192,9 @@ session_conversions!(
     user: setup, login, verify_two_factor, refresh_session, me, accept_invitation, set_password, update_preferences;
     session: setup, login, verify_two_factor, refresh_session, accept_invitation, set_password
 );
+
+// The dashboards, and approval requests as they arrive.
+operation!(DashboardOrders, "graphql/dashboard_orders.graphql");
+operation!(UsagePeriod, "graphql/usage_period.graphql");
+operation!(DashboardCounts, "graphql/dashboard_counts.graphql");
+operation!(ApprovalRequested, "graphql/approval_requested.graphql");

@@ -20,7 +20,7 @@ use crate::{
         capability::{ReadAgents, ReadCustomers, ReadOrders},
         Actor,
     },
-    domain::{agents, billing, customers, customers::CustomerView, orders},
+    domain::{agents, billing, customers, customers::CustomerView, orders, tenants::status},
     error::AppError,
     Services,
 };
@@ -32,6 +32,7 @@ pub struct Loaders {
     pub founding_members: DataLoader<ByKey<FoundingByCustomer>>,
     pub orders_by_customer: DataLoader<ByKey<OrdersByCustomer>>,
     pub agents_by_order: DataLoader<ByKey<AgentsByOrder>>,
+    pub servers_by_order: DataLoader<ByKey<ServerByOrder>>,
 }
 
 impl Loaders {
@@ -44,6 +45,7 @@ impl Loaders {
             founding_members: DataLoader::new(ByKey::new(&source), tokio::spawn),
             orders_by_customer: DataLoader::new(ByKey::new(&source), tokio::spawn),
             agents_by_order: DataLoader::new(ByKey::new(&source), tokio::spawn),
+            servers_by_order: DataLoader::new(ByKey::new(&source), tokio::spawn),
         }
     }
 }
@@ -119,5 +121,13 @@ impl Batch for AgentsByOrder {
     type Value = Vec<agent_config::Model>;
     async fn load(source: &Source, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
         agents::by_orders(&source.services, &source.actor.grant::<ReadAgents>()?, keys).await
+    }
+}
+
+pub struct ServerByOrder;
+impl Batch for ServerByOrder {
+    type Value = status::ServerStatus;
+    async fn load(source: &Source, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        status::by_orders(&source.services, &source.actor.grant::<ReadOrders>()?, keys).await
     }
 }

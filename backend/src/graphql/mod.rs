@@ -26,6 +26,7 @@ pub mod settings;
 pub mod sites;
 pub mod staff;
 pub mod subscription;
+pub mod tenant_server;
 pub mod transport;
 pub mod two_factor;
 pub mod types;

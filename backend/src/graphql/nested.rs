@@ -10,6 +10,7 @@ use super::{
     customers::Customer,
     loaders::Loaders,
     order_types::Order,
+    tenant_server::TenantServer,
 };
 
 fn loaders<'a>(ctx: &'a Context<'_>) -> &'a Loaders {
@@ -46,5 +47,11 @@ impl Order {
     async fn agents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AgentConfig>> {
         let agents = loaders(ctx).agents_by_order.load_one(self.id).await?.unwrap_or_default();
         Ok(agents.into_iter().map(Into::into).collect())
+    }
+
+    /// The tenant server as its last heartbeat tells: ONLINE, OFFLINE or NEVER,
+    /// its versions and figures. Null only for an order the viewer may not read.
+    async fn server(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TenantServer>> {
+        Ok(loaders(ctx).servers_by_order.load_one(self.id).await?.map(Into::into))
     }
 }

@@ -84,7 +84,7 @@ async fn order_events_carry_status_changes_and_log_lines_to_those_who_may_read_t
 const ISSUE: &str = "mutation($o: UUID!) { issueRegistrationToken(orderId: $o) }";
 
 /// Registers the tenant server of `order`; answers its hub key.
-async fn tenant_key(app: &TestApp, staff: &str, order: Uuid) -> String {
+pub async fn tenant_key(app: &TestApp, staff: &str, order: Uuid) -> String {
     let token = app.gql(ISSUE, json!({ "o": order }), Some(staff)).await.data("issueRegistrationToken").as_str().unwrap().to_owned();
     let res =
         reqwest::Client::new().post(app.url("/api/v1/tenant/register")).json(&json!({ "registrationToken": token })).send().await.unwrap();

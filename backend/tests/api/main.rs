@@ -40,6 +40,7 @@ mod stripe_invoices;
 mod stripe_webhook;
 mod subscriptions;
 mod tenant;
+mod tenant_status;
 mod two_factor;
 mod usage_check;
 mod webhooks;

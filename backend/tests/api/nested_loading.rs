@@ -1,11 +1,11 @@
 //! Nested fields load in batches: a page of 25 customers with their subscription,
-//! founding seat, orders, and each order's agents and customer costs exactly as
-//! many SQL statements as a page of 5.
+//! founding seat, orders, and each order's agents, server and customer costs
+//! exactly as many SQL statements as a page of 5.
 
 use std::sync::atomic::Ordering;
 
 use chrono::Utc;
-use entity::{agent_config, founding_member, plan, subscription, AccountKind, OrderStatus, SubscriptionStatus};
+use entity::{agent_config, founding_member, plan, subscription, tenant_heartbeat, AccountKind, OrderStatus, SubscriptionStatus};
 use hub::domain::identity::{accounts, Email};
 use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
 use serde_json::{json, Value};
@@ -18,10 +18,10 @@ use crate::{
 
 const PAGE: &str = "query($n: Int) { customers(first: $n) { totalCount edges { node { id \
     subscription { plan { code } } foundingMember { number } \
-    orders { id domain customer { id } agents { agentId } } } } } }";
+    orders { id domain customer { id } agents { agentId } server { state cpuPercent } } } } } }";
 
-/// 30 customers, each with a subscription, two orders with one agent each, and
-/// every third with a founding seat.
+/// 30 customers, each with a subscription, two orders with one agent each (the
+/// first order's server heartbeating), and every third with a founding seat.
 async fn seed(app: &TestApp) {
     let db = &app.services.db;
     let plan = plan::Entity::find().order_by_asc(plan::Column::SortOrder).one(db).await.unwrap().expect("seeded plans");
@@ -87,6 +87,20 @@ async fn seed(app: &TestApp) {
             .insert(db)
             .await
             .unwrap();
+            if n == 0 {
+                tenant_heartbeat::ActiveModel {
+                    order_id: Set(order_id),
+                    status: Set(Some("healthy".into())),
+                    reported_config_version: Set(Some(1)),
+                    snapshot: Set(Some(json!({ "resources": { "cpuPercent": 12 } }))),
+                    last_seen_at: Set(Some(now)),
+                    backup: Set(None),
+                    backup_reported_at: Set(None),
+                }
+                .insert(db)
+                .await
+                .unwrap();
+            }
         }
     }
 }
@@ -118,6 +132,10 @@ async fn a_longer_page_costs_no_more_statements() {
         for o in orders {
             assert_eq!(o["customer"]["id"], node["id"]);
             assert_eq!(o["agents"][0]["agentId"], "it-admin");
+            let online = o["domain"].as_str().unwrap().ends_with("-0.example.com");
+            let expected =
+                if online { json!({ "state": "ONLINE", "cpuPercent": 12.0 }) } else { json!({ "state": "NEVER", "cpuPercent": null }) };
+            assert_eq!(o["server"], expected, "{o}");
         }
     }
     let seats = twenty_five.iter().filter(|n| n["foundingMember"]["number"].is_number()).count();

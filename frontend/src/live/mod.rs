@@ -9,6 +9,7 @@
 //! pages can catch up on what happened meanwhile (alerts resume with `after`).
 
 pub mod alerts;
+pub mod approvals;
 pub mod protocol;
 
 use crate::auth::Auth;

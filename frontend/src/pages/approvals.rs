@@ -1,14 +1,15 @@
 //! /approvals: gated commands agents asked to run. Staff see all, customers
 //! their own orders' (the server narrows the list); ADMIN+ and customers
-//! decide. A CONFLICT answer (decided elsewhere, or expired) is shown and the
-//! list is reloaded.
+//! decide, and their list reloads as tenants ask (`approvalRequested`). A
+//! CONFLICT answer (decided elsewhere, or expired) is shown and the list is
+//! reloaded.
 
 use crate::auth::use_auth;
 use crate::components::form::{action_error, sentence, FormAlert};
 use crate::components::list::{load_error, when, Loading, Pager, Paging, PAGE_SIZE};
 use crate::error::{ApiError, ErrorCode};
 use crate::gql::{approvals, decide_approval, Approvals, DecideApproval};
-use crate::model::{AccountKind, StaffRole};
+use crate::live::approvals::{arrivals, may_decide};
 use leptos::prelude::*;
 
 type Row = approvals::ApprovalsApprovalsNodes;
@@ -39,7 +40,9 @@ pub fn ApprovalsPage() -> impl IntoView {
     let auth = use_auth();
     let status = RwSignal::new("PENDING".to_owned());
     let cursor = Paging::new();
+    let arrived = arrivals(auth);
     let list = LocalResource::new(move || {
+        arrived.track();
         let variables = approvals::Variables { status: parse_status(&status.get()), first: Some(PAGE_SIZE), after: cursor.after.get() };
         async move { auth.call::<Approvals>(variables).await }
     });
@@ -95,10 +98,11 @@ fn decider(decided_by: Option<&str>, me: Option<&str>) -> String {
     }
 }
 
+/// One approval, with Approve/Deny while it is pending (also on the dashboard).
 #[component]
-fn ApprovalRow(row: Row, refresh: Callback<Option<String>>) -> impl IntoView {
+pub fn ApprovalRow(row: Row, refresh: Callback<Option<String>>) -> impl IntoView {
     let auth = use_auth();
-    let can_decide = auth.user().is_some_and(|u| u.kind == AccountKind::Customer || u.has_role_at_least(StaffRole::Admin));
+    let can_decide = auth.user().is_some_and(|u| may_decide(&u));
     let me = auth.user().map(|u| u.id);
     let state = RwSignal::new((format!("{:?}", row.status), row.decided_by.clone(), row.decided_at.clone(), row.decision_reason.clone()));
     let reason = RwSignal::new(String::new());

@@ -32,13 +32,12 @@ pub struct OfflineReport {
 /// server has heartbeated at least once count: one never set up is not offline.
 pub async fn check_offline(services: &Services, now: DateTime<Utc>) -> Result<OfflineReport, AppError> {
     let config = &services.config.alerts;
-    let interval = i64::try_from(config.tenant_heartbeat_secs.max(1)).unwrap_or(300);
-    let warn_after = Duration::seconds(interval * i64::from(config.tenant_offline_after_missed.max(1)));
-    let critical_after = Duration::seconds(interval * i64::from(config.tenant_critical_after_missed.max(1)));
+    let critical_after = missed(config, config.tenant_critical_after_missed);
     // Read inside the write transaction, so a heartbeat committed before it is
     // seen, and one committed after it finds (and resolves) the alert.
     let txn = crate::db::begin_write(&services.db).await?;
-    let silent = tenant_heartbeat::Entity::find().filter(tenant_heartbeat::Column::LastSeenAt.lt(now - warn_after)).all(&txn).await?;
+    let silent =
+        tenant_heartbeat::Entity::find().filter(tenant_heartbeat::Column::LastSeenAt.lt(offline_line(config, now))).all(&txn).await?;
     if silent.is_empty() {
         txn.commit().await?;
         return Ok(OfflineReport::default());
@@ -77,6 +76,24 @@ pub async fn check_offline(services: &Services, now: DateTime<Utc>) -> Result<Of
     Ok(OfflineReport { offline: orders.len(), raised: raised.len() })
 }
 
+/// How long `count` missed heartbeats last.
+fn missed(config: &AlertsConfig, count: u32) -> Duration {
+    let interval = i64::try_from(config.tenant_heartbeat_secs.max(1)).unwrap_or(300);
+    Duration::seconds(interval * i64::from(count.max(1)))
+}
+
+/// Servers last heard from before this instant are offline at `now`: they
+/// missed `tenant_offline_after_missed` heartbeats (TENANT_OFFLINE, and the
+/// dashboards' OFFLINE).
+pub fn offline_line(config: &AlertsConfig, now: DateTime<Utc>) -> DateTime<Utc> {
+    now - missed(config, config.tenant_offline_after_missed)
+}
+
+/// Whether a server last heard from at `last_seen` is offline at `now`.
+pub fn is_silent(config: &AlertsConfig, last_seen: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    last_seen < offline_line(config, now)
+}
+
 /// Resolves the open WARNING with `key`, if there is one, so that a CRITICAL may take its place.
 async fn resolve_open_warning<C: ConnectionTrait>(conn: &C, key: &str) -> Result<(), AppError> {
     let open = alert::Entity::find()
@@ -93,9 +110,14 @@ async fn resolve_open_warning<C: ConnectionTrait>(conn: &C, key: &str) -> Result
 
 /// Disk usage in percent from a heartbeat's `resources` (`diskUsedGb` of `diskTotalGb`).
 pub fn disk_percent(resources: Option<&Value>) -> Option<f64> {
+    percent_of(resources, "diskUsedGb", "diskTotalGb")
+}
+
+/// `used` of `total` in percent, when a heartbeat's `resources` carry both as numbers.
+pub fn percent_of(resources: Option<&Value>, used: &str, total: &str) -> Option<f64> {
     let resources = resources?;
-    let used = resources.get("diskUsedGb")?.as_f64()?;
-    let total = resources.get("diskTotalGb")?.as_f64()?;
+    let used = resources.get(used)?.as_f64()?;
+    let total = resources.get(total)?.as_f64()?;
     (total > 0.0 && used >= 0.0 && used.is_finite() && total.is_finite()).then(|| used / total * 100.0)
 }
 

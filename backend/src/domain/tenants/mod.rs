@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod heartbeat;
 pub mod liveness;
 pub mod read;
+pub mod status;
 pub mod usage;
 
 pub use credentials::{authenticate, issue_registration_token, register, Registration};
