@@ -147,6 +147,10 @@ operation!(DeleteApiProduct, "graphql/delete_api_product.graphql");
 operation!(ApiEndUsers, "graphql/api_end_users.graphql");
 operation!(SetApiEndUserTier, "graphql/set_api_end_user_tier.graphql");
 operation!(UpdateNotificationSettings, "graphql/update_notification_settings.graphql");
+// Staff console (issue 7).
+operation!(WebhookEndpoint, "graphql/webhook_endpoint.graphql");
+operation!(RevokeInvitation, "graphql/revoke_invitation.graphql");
+operation!(ReactivateStaff, "graphql/reactivate_staff.graphql");
 
 /// `From` impls from each operation's generated fragment structs to the app's
 /// own `CurrentUser`/`Session`, so the fragment stays the single field list.

@@ -77,8 +77,9 @@ fn SignedInFrame() -> impl IntoView {
     let auth = use_auth();
     let feed = auth.user().is_some_and(|u| is_staff_or_customer(&u)).then(|| AlertFeed::provide(auth));
     view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
         <Header/>
-        <main id="main" class="page">
+        <main id="main" class="page" tabindex="-1">
             <Outlet/>
         </main>
         {feed.map(|feed| view! { <ToastRegion feed/> })}
@@ -95,6 +96,13 @@ fn Header() -> impl IntoView {
     let staff = Memo::new(move |_| user.with(|u| u.as_ref().is_some_and(is_staff)));
     let customer = Memo::new(move |_| user.with(|u| u.as_ref().is_some_and(|u| u.kind == AccountKind::Customer)));
     let navigate = use_navigate();
+    // On a phone-width screen the menu folds behind a button; following a link closes it.
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     let logging_out = RwSignal::new(false);
     let log_out = move |_| {
         logging_out.set(true);
@@ -110,7 +118,11 @@ fn Header() -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Hub"</a>
-            <nav aria-label="Main">
+            <button type="button" class="menu-toggle secondary" aria-controls="main-nav" data-testid="menu-toggle"
+                aria-expanded=move || menu_open.get().to_string() on:click=move |_| menu_open.update(|open| *open = !*open)>
+                "Menu"
+            </button>
+            <nav id="main-nav" aria-label="Main" class:open=move || menu_open.get()>
                 <A href="/" exact=true>"Dashboard"</A>
                 // Courtesy gating only: the server scopes and checks every query.
                 <Show when=move || staff.get()>
@@ -119,6 +131,7 @@ fn Header() -> impl IntoView {
                     <A href="/projects">"Projects"</A>
                     <A href="/sites">"Sites"</A>
                     <A href="/sync-log">"Sync log"</A>
+                    <A href="/webhooks">"Webhooks"</A>
                     <A href="/api-products">"API products"</A>
                     <A href="/insights">"Insights"</A>
                 </Show>

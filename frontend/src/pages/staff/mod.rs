@@ -1,15 +1,18 @@
-//! /staff: staff members and pending invitations (ADMIN+ read); the OWNER
-//! invites, changes roles and deactivates.
+//! /staff: staff members and invitations, both paged (ADMIN+ read); the OWNER
+//! invites, changes roles and deactivates; ADMIN and above revoke pending
+//! invitations and reactivate members (an OWNER only by an OWNER).
 
+mod invitation;
 mod invite;
 mod member;
 
 use crate::auth::use_auth;
 use crate::components::form::Notice;
-use crate::components::list::{load_error, when, Loading, Pager, Paging, PAGE_SIZE};
+use crate::components::list::{load_error, Loading, Pager, Paging, PAGE_SIZE};
 use crate::error::ApiError;
 use crate::gql::{invitations, staff_members, Invitations, StaffMembers};
 use crate::model::StaffRole;
+use invitation::InvitationRow;
 use invite::InviteForm;
 use leptos::prelude::*;
 use member::MemberRow;
@@ -71,15 +74,7 @@ pub fn StaffPage() -> impl IntoView {
                         Ok::<_, ApiError>(view! {
                             {page.nodes.is_empty().then(|| view! { <p class="hint">"No invitations."</p> })}
                             <ul class="rows" data-testid="invitation-list">
-                                {page.nodes.into_iter().map(|i| view! {
-                                    <li class="row" data-testid="invitation-row">
-                                        <strong>{i.email}</strong> " " <span class="badge">{i.role.as_str()}</span> " "
-                                        <span class="hint">{match i.accepted_at {
-                                            Some(at) => format!("accepted {}", when(&at)),
-                                            None => format!("pending, expires {}", when(&i.expires_at)),
-                                        }}</span>
-                                    </li>
-                                }).collect_view()}
+                                {page.nodes.into_iter().map(|i| view! { <InvitationRow invitation=i on_changed/> }).collect_view()}
                             </ul>
                             <Pager paging=invite_cursor has_next=page.page_info.has_next_page end_cursor=page.page_info.end_cursor
                                 total=page.total_count testid="invitations-pager"/>
