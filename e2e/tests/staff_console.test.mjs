@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startHub } from '../lib/hub.mjs';
-import { launchBrowser, artifactsDir } from '../lib/browser.mjs';
+import { launchBrowser, artifactsDir, screenshotter } from '../lib/browser.mjs';
 import { graphql as gql, setupOwner, addStaff, createCustomer, createOrder } from '../lib/api.mjs';
 import { startSafetyWrapper } from '../lib/peers.mjs';
 import { LoginPage } from '../pages/LoginPage.mjs';
@@ -100,11 +100,7 @@ test('an ADMIN revokes an invitation, filters webhook deliveries and reads a cus
   page.setDefaultTimeout(15_000);
   page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
-  let step = 0;
-  const shot = async (name) => {
-    step += 1;
-    await page.screenshot({ path: path.join(artifactsDir, `staff-${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
-  };
+  const shot = await screenshotter(page, 'staff-');
   const login = new LoginPage(page);
   await login.goto(hub.baseUrl);
   await login.login(admin.email, admin.password);

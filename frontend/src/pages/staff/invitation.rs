@@ -1,6 +1,7 @@
 //! One invitation's row: accepted, or pending with its expiry; a pending one
 //! can be revoked (ADMIN and above, with a confirm step) and its link then fails.
 
+use super::ConfirmStep;
 use crate::auth::use_auth;
 use crate::components::form::{action_error, FormAlert};
 use crate::components::list::when;
@@ -13,7 +14,6 @@ pub fn InvitationRow(invitation: Invitation, on_changed: Callback<String>) -> im
     let auth = use_auth();
     let id = StoredValue::new(invitation.id.clone());
     let email = invitation.email.clone();
-    let confirming = RwSignal::new(false);
     let revoke = Action::new_local(move |_: &()| {
         let variables = revoke_invitation::Variables { id: id.get_value() };
         async move {
@@ -34,15 +34,8 @@ pub fn InvitationRow(invitation: Invitation, on_changed: Callback<String>) -> im
             }}</span>
             {pending.then(|| view! {
                 <div class="actions">
-                    <Show when=move || confirming.get() fallback=move || view! {
-                        <button type="button" class="secondary" data-testid="invitation-revoke"
-                            on:click=move |_| confirming.set(true)>"Revoke"</button>
-                    }>
-                        <span role="alert">{format!("Revoke the invitation of {email}?")}</span>
-                        <button type="button" class="danger" data-testid="invitation-revoke-confirm" disabled=revoke.pending()
-                            on:click=move |_| { revoke.dispatch(()); }>"Yes, revoke"</button>
-                        <button type="button" class="link" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                    </Show>
+                    <ConfirmStep label="Revoke" confirm="Yes, revoke" question=format!("Revoke the invitation of {email}?")
+                        testid="invitation-revoke" action=revoke/>
                 </div>
                 <FormAlert error/>
             })}

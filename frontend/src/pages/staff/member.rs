@@ -2,7 +2,7 @@
 //! (with a confirm step); ADMIN and above reactivate a deactivated member
 //! (an OWNER's account: the OWNER only, as the server insists).
 
-use super::parse_role;
+use super::{parse_role, ConfirmStep};
 use crate::auth::use_auth;
 use crate::components::form::{action_error, FormAlert};
 use crate::error::ApiError;
@@ -22,7 +22,6 @@ pub fn MemberRow(member: Member, owner: bool, on_changed: Callback<String>) -> i
     let reactivatable = !member.active && (owner || member.role != Some(StaffRole::Owner));
     let role = RwSignal::new(member.role.map(|r| r.as_str().to_owned()).unwrap_or_default());
     let current = member.role;
-    let confirming = RwSignal::new(false);
     let id = StoredValue::new(member.id.clone());
     let name = member.name.clone();
 
@@ -72,15 +71,8 @@ pub fn MemberRow(member: Member, owner: bool, on_changed: Callback<String>) -> i
                     </select>
                     <button type="button" class="secondary" disabled=save_role.pending()
                         on:click=move |_| { save_role.dispatch(()); }>"Change role"</button>
-                    <Show when=move || confirming.get() fallback=move || view! {
-                        <button type="button" class="secondary" data-testid="staff-deactivate"
-                            on:click=move |_| confirming.set(true)>"Deactivate"</button>
-                    }>
-                        <span role="alert">{format!("Deactivate {name}? Their sessions end at once.")}</span>
-                        <button type="button" class="danger" data-testid="staff-deactivate-confirm" disabled=deactivate.pending()
-                            on:click=move |_| { deactivate.dispatch(()); }>"Yes, deactivate"</button>
-                        <button type="button" class="link" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                    </Show>
+                    <ConfirmStep label="Deactivate" confirm="Yes, deactivate" question=format!("Deactivate {name}? Their sessions end at once.")
+                        testid="staff-deactivate" action=deactivate/>
                 </div>
                 <FormAlert error=role_error/>
                 <FormAlert error=deactivate_error/>

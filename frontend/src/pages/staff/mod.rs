@@ -21,6 +21,29 @@ pub(crate) fn parse_role(s: &str) -> Option<StaffRole> {
     [StaffRole::Owner, StaffRole::Admin, StaffRole::Manager, StaffRole::Support].into_iter().find(|r| r.as_str() == s)
 }
 
+/// A button that asks first: "`label`" becomes `question` with "`confirm`"
+/// (which runs `action`) and "Cancel". Test ids: `testid`, `testid`-confirm.
+#[component]
+fn ConfirmStep(
+    label: &'static str,
+    confirm: &'static str,
+    question: String,
+    testid: &'static str,
+    action: Action<(), Result<(), ApiError>>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    view! {
+        <Show when=move || confirming.get() fallback=move || view! {
+            <button type="button" class="secondary" data-testid=testid on:click=move |_| confirming.set(true)>{label}</button>
+        }>
+            <span role="alert">{question.clone()}</span>
+            <button type="button" class="danger" data-testid=format!("{testid}-confirm") disabled=action.pending()
+                on:click=move |_| { action.dispatch(()); }>{confirm}</button>
+            <button type="button" class="link" on:click=move |_| confirming.set(false)>"Cancel"</button>
+        </Show>
+    }
+}
+
 #[component]
 pub fn StaffPage() -> impl IntoView {
     let auth = use_auth();
