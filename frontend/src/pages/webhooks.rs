@@ -62,12 +62,14 @@ pub fn DeliveryList(order_id: Option<String>, manager: bool, #[prop(optional)] r
     };
 
     view! {
-        <div class="toolbar">
-            <label for="webhook-status">"Status"</label>
-            <select id="webhook-status" on:change=on_status data-testid="webhook-status-filter">
-                <option value="">"Any status"</option>
-                {WebhookDeliveryStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
-            </select>
+        <div class="filters" role="search">
+            <div class="field">
+                <label for="webhook-status">"Status"</label>
+                <select id="webhook-status" on:change=on_status data-testid="webhook-status-filter">
+                    <option value="">"Any status"</option>
+                    {WebhookDeliveryStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
             <button type="button" class="secondary" on:click=move |_| data.refetch()>"Refresh"</button>
         </div>
         <FormAlert error/>
