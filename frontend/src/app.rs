@@ -11,7 +11,8 @@ use crate::pages::orders::{detail::OrderDetailPage, OrdersPage};
 use crate::pages::{
     accept_invitation::AcceptInvitationPage, agents::AgentsPage, alerts::AlertsPage, approvals::ApprovalsPage, audit::AuditPage,
     billing::BillingPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, preferences::PreferencesPage,
-    security::SecurityPage, set_password::SetPasswordPage, settings::SettingsPage, setup::SetupPage, staff::StaffPage, usage::UsagePage,
+    security::SecurityPage, set_password::SetPasswordPage, settings::SettingsPage, setup::SetupPage, staff::StaffPage,
+    usage::CustomerUsagePage, usage::UsagePage, webhooks::WebhooksPage,
 };
 use crate::pages::{projects::ProjectsPage, sites::SitesPage, sync_log::SyncLogPage};
 use leptos::prelude::*;
@@ -40,6 +41,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers/:id") view=|| view! {
                         <RequireRole allow=is_staff_or_customer><CustomerDetailPage/></RequireRole>
                     }/>
+                    <Route path=path!("customers/:id/usage") view=|| view! { <RequireRole allow=is_staff><CustomerUsagePage/></RequireRole> }/>
+                    <Route path=path!("webhooks") view=|| view! { <RequireRole allow=is_staff><WebhooksPage/></RequireRole> }/>
                     <Route path=path!("orders") view=OrdersPage/>
                     <Route path=path!("orders/:id") view=OrderDetailPage/>
                     <Route path=path!("orders/:id/agents") view=|| view! {

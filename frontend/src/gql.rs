@@ -153,6 +153,10 @@ operation!(UpdatePreferences, "graphql/update_preferences.graphql");
 operation!(ApiTokens, "graphql/api_tokens.graphql");
 operation!(CreateApiToken, "graphql/create_api_token.graphql");
 operation!(RevokeApiToken, "graphql/revoke_api_token.graphql");
+// Staff console (issue 7).
+operation!(WebhookEndpoint, "graphql/webhook_endpoint.graphql");
+operation!(RevokeInvitation, "graphql/revoke_invitation.graphql");
+operation!(ReactivateStaff, "graphql/reactivate_staff.graphql");
 
 /// `From` impls from each operation's generated fragment structs to the app's
 /// own `CurrentUser`/`Session`, so the fragment stays the single field list.

@@ -125,6 +125,15 @@ permission!(
     ManageStaff, "manage staff", Some(StaffRole::Owner), customers: false
 );
 
+permission!(
+    /// Revoke pending staff invitations.
+    RevokeInvitations, "revoke invitations", Some(StaffRole::Admin), customers: false
+);
+permission!(
+    /// Reactivate deactivated staff (an OWNER's account: only an OWNER, see `identity::staff`).
+    ReactivateStaff, "reactivate staff", Some(StaffRole::Admin), customers: false
+);
+
 // The control plane (CONTRACT.md §2). Customer-held permissions are scoped to the
 // customer's own rows: the domain layer must filter by `Scope::Customer(id)`.
 permission!(

@@ -11,7 +11,7 @@ use super::{
     types::{AuthSession, Invitation, InvitationCreated, InvitationPreview, StaffRole, User},
 };
 use crate::{
-    auth::capability::{ManageStaff, ViewStaff},
+    auth::capability::{ManageStaff, ReactivateStaff, RevokeInvitations, ViewStaff},
     domain::identity::{invitations, staff},
 };
 
@@ -81,5 +81,19 @@ impl StaffMutation {
     async fn deactivate_staff(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<User> {
         let cap = ctx.actor().grant::<ManageStaff>().gql()?;
         staff::deactivate(ctx.services(), &cap, id, ctx.meta()).await.map(Into::into).gql()
+    }
+
+    /// Revokes a pending invitation (ADMIN and above): its accept link stops
+    /// working at once. Answers the revoked invitation; an accepted one is `CONFLICT`.
+    async fn revoke_invitation(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Invitation> {
+        let cap = ctx.actor().grant::<RevokeInvitations>().gql()?;
+        invitations::revoke(ctx.services(), &cap, id, ctx.meta()).await.map(Into::into).gql()
+    }
+
+    /// Reactivates a deactivated staff member with their role (ADMIN and above;
+    /// an OWNER's account only by an OWNER). They sign in again with their password.
+    async fn reactivate_staff(&self, ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<User> {
+        let cap = ctx.actor().grant::<ReactivateStaff>().gql()?;
+        staff::reactivate(ctx.services(), &cap, id, ctx.meta()).await.map(Into::into).gql()
     }
 }

@@ -158,12 +158,13 @@ pub struct WebhookQuery;
 
 #[Object]
 impl WebhookQuery {
-    /// An order's webhook deliveries, newest first, with their attempts (who may
-    /// read the order; a customer their own).
+    /// Webhook deliveries, newest first, with their attempts: one order's (who
+    /// may read the order), or without `orderId` every order's (staff SUPPORT
+    /// and above) — a customer only ever sees their own orders'.
     async fn webhook_deliveries(
         &self,
         ctx: &Context<'_>,
-        order_id: Uuid,
+        order_id: Option<Uuid>,
         status: Option<WebhookDeliveryStatus>,
         first: Option<i32>,
         after: Option<String>,

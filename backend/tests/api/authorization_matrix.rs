@@ -78,6 +78,10 @@ enum Fresh {
     ApiTier,
     /// A TEST product of A's API store.
     ApiProduct,
+    /// A pending staff invitation.
+    Invitation,
+    /// A deactivated SUPPORT member.
+    DeactivatedStaff,
 }
 
 /// The objects of the fixture, all customer A's unless named otherwise.
@@ -377,6 +381,21 @@ static MATRIX: &[Row] = &[
         query: "mutation($o: UUID!) { enableWebhookEndpoint(orderId: $o) { enabled } }",
         vars: |f, _| json!({ "o": f.order }),
         expect: [A, A, A, F, F, F, U] },
+    // Staff console (issue 7): every order's deliveries at once (a customer
+    // their own orders'; B has none); ADMIN and above revoke invitations and
+    // reactivate staff.
+    Row { name: "webhookDeliveries (all orders)", field: "webhookDeliveries", fresh: Fresh::Nothing,
+        query: "query { webhookDeliveries(first: 5) { totalCount nodes { id orderId } } }",
+        vars: |_, _| json!({}),
+        expect: [A, A, A, A, A, E, U] },
+    Row { name: "revokeInvitation", field: "revokeInvitation", fresh: Fresh::Invitation,
+        query: "mutation($id: UUID!) { revokeInvitation(id: $id) { id } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [A, A, F, F, F, F, U] },
+    Row { name: "reactivateStaff", field: "reactivateStaff", fresh: Fresh::DeactivatedStaff,
+        query: "mutation($id: UUID!) { reactivateStaff(id: $id) { id active } }",
+        vars: |_, c| json!({ "id": c.fresh }),
+        expect: [A, A, F, F, F, F, U] },
 
     // Alerts: SUPPORT and above read and acknowledge all, a customer their own
     // (acknowledging again answers the alert unchanged).
@@ -676,6 +695,8 @@ async fn every_control_plane_operation_answers_each_role_as_the_contract_says() 
                     crate::api_products::fresh_tier(&app, &a_token, &fixture.api.project.to_string(), &format!("fresh-{n}")).await
                 }
                 Fresh::ApiProduct => crate::api_products::fresh_product(&app, &a_token, fixture.api.store, &format!("fresh-{n}")).await,
+                Fresh::Invitation => crate::staff_revocation::fresh_invitation(&app, &owner, &format!("fresh-{n}@example.com")).await,
+                Fresh::DeactivatedStaff => crate::staff_revocation::deactivated(&app, &owner, &format!("fresh-{n}@example.com")).await,
             };
             let res = app.gql(row.query, (row.vars)(&fixture, &Cell { n, fresh }), *token).await;
             let got = observed(&res, row.field);

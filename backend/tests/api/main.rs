@@ -34,6 +34,7 @@ mod settings_audit;
 mod setup_and_login;
 mod sites;
 mod staff;
+mod staff_revocation;
 mod stripe_calls;
 mod stripe_fake;
 mod stripe_invoices;

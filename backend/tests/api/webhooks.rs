@@ -2,6 +2,7 @@
 //! worker, signatures, retries, auto-disable, redelivery and who may do what.
 //! A real local HTTP server plays the Safety Wrapper (`receiver.rs`).
 
+mod all_orders;
 mod delivery;
 mod endpoint;
 mod events;

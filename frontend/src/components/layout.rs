@@ -131,6 +131,7 @@ fn Header() -> impl IntoView {
                     <A href="/projects">"Projects"</A>
                     <A href="/sites">"Sites"</A>
                     <A href="/sync-log">"Sync log"</A>
+                    <A href="/webhooks">"Webhooks"</A>
                     <A href="/api-products">"API products"</A>
                     <A href="/insights">"Insights"</A>
                 </Show>

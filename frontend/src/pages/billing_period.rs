@@ -1,9 +1,9 @@
 //! The metering part of /billing: the current period with its allotment bar,
-//! overage and forecast, and the history of periods.
+//! overage and forecast, and the history of periods (paged).
 
 use crate::auth::use_auth;
 use crate::components::chart::compact;
-use crate::components::list::LoadError;
+use crate::components::list::{LoadError, Pager, Paging};
 use crate::gql::{billing_usage, BillingUsage};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -47,9 +47,13 @@ fn forecast(at: Option<String>) -> Option<String> {
 #[component]
 pub fn PeriodSection() -> impl IntoView {
     let auth = use_auth();
-    let data = LocalResource::new(move || async move {
-        let customer_id = auth.user().map(|u| u.id).unwrap_or_default();
-        auth.call::<BillingUsage>(billing_usage::Variables { customer_id }).await
+    let paging = Paging::new();
+    let data = LocalResource::new(move || {
+        let after = paging.after.get();
+        async move {
+            let customer_id = auth.user().map(|u| u.id).unwrap_or_default();
+            auth.call::<BillingUsage>(billing_usage::Variables { customer_id, first: Some(12), after }).await
+        }
     });
     move || match data.get() {
         None => Either::Left(view! { <p class="loading" aria-busy="true">"Loading…"</p> }.into_any()),
@@ -57,6 +61,8 @@ pub fn PeriodSection() -> impl IntoView {
         Some(Ok(d)) => Either::Right(view! {
             <Current summary=d.usage_summary/>
             <History periods=d.billing_periods.edges.into_iter().map(|e| e.node).collect()/>
+            <Pager paging has_next=d.billing_periods.page_info.has_next_page end_cursor=d.billing_periods.page_info.end_cursor
+                total=d.billing_periods.total_count testid="periods-pager"/>
         }),
     }
 }

@@ -24,3 +24,4 @@ pub mod sites;
 pub mod staff;
 pub mod sync_log;
 pub mod usage;
+pub mod webhooks;

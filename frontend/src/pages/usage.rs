@@ -1,5 +1,6 @@
-//! /usage (customers): token usage per agent or model, daily, weekly or
-//! monthly — a bar chart of the totals and a table of the series.
+//! /usage (customers) and /customers/:id/usage (staff): token usage per agent
+//! or model, daily, weekly or monthly — a bar chart of the totals and a table
+//! of the series. The server decides whose usage a caller may read.
 
 use crate::auth::use_auth;
 use crate::components::chart::{compact, Bar, BarChart};
@@ -7,6 +8,7 @@ use crate::components::list::LoadError;
 use crate::gql::{usage, Usage};
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_params_map};
 use web_sys::js_sys::Date;
 use web_sys::wasm_bindgen::JsValue;
 
@@ -51,16 +53,34 @@ pub fn totals(series: &[(Vec<(String, i64)>, i64)]) -> Vec<(String, i64)> {
     out
 }
 
+/// A customer's own usage.
 #[component]
 pub fn UsagePage() -> impl IntoView {
+    view! { <UsageReport title="Usage"/> }
+}
+
+/// A customer's usage as staff see it, from the customer's page.
+#[component]
+pub fn CustomerUsagePage() -> impl IntoView {
+    let id = use_params_map().with_untracked(|p| p.get("id")).unwrap_or_default();
+    view! {
+        <p><A href=format!("/customers/{id}")>"← Customer"</A></p>
+        <UsageReport title="Customer usage" customer_id=id/>
+    }
+}
+
+/// The report for `customer_id`, or for the signed-in customer without one.
+#[component]
+fn UsageReport(title: &'static str, #[prop(optional, into)] customer_id: Option<String>) -> impl IntoView {
     let auth = use_auth();
+    let customer_id = StoredValue::new(customer_id);
     let view_index = RwSignal::new(0usize);
     let grouping = RwSignal::new("AGENT".to_owned());
     let data = LocalResource::new(move || {
         let (_, wire, days) = VIEWS[view_index.get()];
         let group = grouping.get();
         async move {
-            let customer_id = auth.user().map(|u| u.id).unwrap_or_default();
+            let customer_id = customer_id.get_value().or_else(|| auth.user().map(|u| u.id)).unwrap_or_default();
             let vars = usage::Variables {
                 customer_id,
                 from: iso_from_now(-(days as f64) * 86_400_000.0),
@@ -72,8 +92,8 @@ pub fn UsagePage() -> impl IntoView {
         }
     });
     view! {
-        <section class="card">
-            <h1>"Usage"</h1>
+        <section class="card" data-testid="usage-report">
+            <h1>{title}</h1>
             <div class="toolbar">
                 <div role="group" aria-label="Period">
                     {VIEWS.iter().enumerate().map(|(i, (label, _, _))| view! {

@@ -1,6 +1,8 @@
 //! Staff invitations: an OWNER invites an e-mail address with a role; the invitee
 //! sets name and password with the token (stored as a digest, valid 7 days).
 //! With mail on, the invitee is mailed the accept link in the same transaction.
+//! ADMIN and above may revoke a pending invitation: its row goes, so its token
+//! no longer finds anything (the audit log keeps who was invited and when).
 
 use chrono::Utc;
 use entity::{invitation, AccountKind, StaffRole};
@@ -10,7 +12,7 @@ use uuid::Uuid;
 use super::{accounts, sessions, Email, SessionTokens};
 use crate::{
     auth::{
-        capability::{ManageStaff, ViewStaff},
+        capability::{ManageStaff, RevokeInvitations, ViewStaff},
         tokens, Cap, RequestMeta,
     },
     domain::{
@@ -106,4 +108,33 @@ pub async fn list(services: &Services, _cap: &Cap<ViewStaff>, page: PageRequest)
     let total = query.clone().count(&services.db).await?;
     let items = query.offset(page.offset).limit(page.limit).all(&services.db).await?;
     Ok(Page { items, total })
+}
+
+/// Revokes a pending invitation: its accept link stops working at once. One
+/// already accepted is `CONFLICT` (deactivate the member instead).
+pub async fn revoke(
+    services: &Services,
+    cap: &Cap<RevokeInvitations>,
+    id: Uuid,
+    meta: &RequestMeta,
+) -> Result<invitation::Model, AppError> {
+    let txn = crate::db::begin_write(&services.db).await?;
+    let found = invitation::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::NotFound("no such invitation".into()))?;
+    if found.accepted_at.is_some() {
+        return Err(AppError::Conflict("this invitation was already accepted; deactivate the staff member instead".into()));
+    }
+    // Only while still unaccepted: an acceptance racing this one wins or loses whole.
+    let deleted = invitation::Entity::delete_many()
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected != 1 {
+        return Err(AppError::Conflict("this invitation was accepted meanwhile".into()));
+    }
+    let details = serde_json::json!({ "email": found.email, "role": found.role, "expired": found.expires_at <= Utc::now() });
+    audit::record(&txn, audit::Entry::new(Some(cap.user_id()), "staff.invitation_revoked", meta).target("invitation", id).details(details))
+        .await?;
+    txn.commit().await?;
+    Ok(found)
 }

@@ -1,6 +1,7 @@
-//! Staff management: list, change name or role, deactivate. Deactivation ends the
-//! person's sessions and API tokens at once, and the last active OWNER can be
-//! neither demoted nor deactivated.
+//! Staff management: list, change name or role, deactivate, reactivate.
+//! Deactivation ends the person's sessions and API tokens at once, and the last
+//! active OWNER can be neither demoted nor deactivated. ADMIN and above may
+//! reactivate; an OWNER's account only an OWNER (it would hand back OWNER rights).
 
 use chrono::Utc;
 use entity::{api_token, user, AccountKind, StaffRole};
@@ -12,7 +13,7 @@ use uuid::Uuid;
 use super::{parse_name, sessions};
 use crate::{
     auth::{
-        capability::{ManageStaff, ViewStaff},
+        capability::{ManageStaff, ReactivateStaff, ViewStaff},
         Cap, RequestMeta,
     },
     domain::{
@@ -123,6 +124,34 @@ pub async fn deactivate(services: &Services, cap: &Cap<ManageStaff>, id: Uuid, m
         .exec(&txn)
         .await?;
     audit::record(&txn, audit::Entry::new(Some(cap.user_id()), "staff.deactivated", meta).target("user", id)).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Reactivates a deactivated staff member with the role they had: they sign in
+/// again with their password (sessions and tokens ended at deactivation stay
+/// ended). An active member is answered unchanged.
+pub async fn reactivate(services: &Services, cap: &Cap<ReactivateStaff>, id: Uuid, meta: &RequestMeta) -> Result<user::Model, AppError> {
+    let txn = crate::db::begin_write(&services.db).await?;
+    let member = get_staff(&txn, id).await?;
+    let caller_is_owner = cap.principal().staff_role() == Some(StaffRole::Owner);
+    if member.role == Some(StaffRole::Owner) && !caller_is_owner {
+        return Err(AppError::Forbidden("only an OWNER may reactivate an OWNER".into()));
+    }
+    if member.active {
+        return Ok(member);
+    }
+    let mut active: user::ActiveModel = member.into();
+    active.active = Set(true);
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        audit::Entry::new(Some(cap.user_id()), "staff.reactivated", meta)
+            .target("user", id)
+            .details(serde_json::json!({ "role": updated.role })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -1,14 +1,16 @@
 //! Reading deliveries: who may read the order may read its deliveries and their
-//! attempts (a customer: their own orders', read-only). Secrets are never read here.
+//! attempts (a customer: their own orders', read-only). Without an order, staff
+//! see every order's deliveries and a customer those of their own orders — the
+//! owner filter is part of the SQL. Secrets are never read here.
 
 use std::collections::HashMap;
 
 use entity::{
-    webhook_attempt,
+    order, webhook_attempt,
     webhook_delivery::{self, Column as D},
     WebhookDeliveryStatus,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{sea_query::Query, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::{
@@ -28,17 +30,26 @@ pub struct DeliveryView {
     pub attempts: Vec<webhook_attempt::Model>,
 }
 
-/// An order's deliveries, newest first, optionally of one status; the page's
-/// attempts come in one more query, not one per delivery.
+/// Deliveries newest first, of one order or (`None`) of every order the
+/// capability reaches, optionally of one status; the page's attempts come in
+/// one more query, not one per delivery. Another customer's order is `NOT_FOUND`.
 pub async fn list(
     services: &Services,
     cap: &Cap<ReadOrders>,
-    order_id: Uuid,
+    order_id: Option<Uuid>,
     status: Option<WebhookDeliveryStatus>,
     page: PageRequest,
 ) -> Result<Page<DeliveryView>, AppError> {
-    find_reachable(&services.db, cap, order_id).await?;
-    let mut query = webhook_delivery::Entity::find().filter(D::OrderId.eq(order_id));
+    let mut query = webhook_delivery::Entity::find();
+    if let Some(order_id) = order_id {
+        find_reachable(&services.db, cap, order_id).await?;
+        query = query.filter(D::OrderId.eq(order_id));
+    }
+    if let Some(customer) = cap.customer_scope() {
+        let own_orders =
+            Query::select().column(order::Column::Id).from(order::Entity).and_where(order::Column::CustomerId.eq(customer)).to_owned();
+        query = query.filter(D::OrderId.in_subquery(own_orders));
+    }
     if let Some(status) = status {
         query = query.filter(D::Status.eq(status));
     }

@@ -84,6 +84,7 @@ fn CustomerFacts(customer: Customer) -> impl IntoView {
                 <dt>"Created"</dt><dd>{when(&c.created_at)}</dd>
                 <dt>"Updated"</dt><dd>{when(&c.updated_at)}</dd>
             </dl>
+            <p><A href=format!("/customers/{}/usage", c.id) attr:data-testid="customer-usage-link">"Token usage"</A></p>
             <h2>"Orders"</h2>
             {if c.orders.is_empty() {
                 Either::Left(view! { <p data-testid="empty">"No orders yet."</p> })

@@ -1,9 +1,9 @@
-//! Remote commands for an order's server: the queue (newest first) and, for
+//! Remote commands for an order's server: the queue (newest first, paged) and, for
 //! SUPPORT and above, a form to add one with optional JSON arguments.
 
 use crate::auth::use_auth;
 use crate::components::form::{action_error, FormAlert, Notice, Submit};
-use crate::components::list::{when, LoadError, StatusBadge};
+use crate::components::list::{when, LoadError, Pager, Paging, StatusBadge, PAGE_SIZE};
 use crate::domain::RemoteCommandKind;
 use crate::error::ApiError;
 use crate::gql::{queue_remote_command, remote_commands, QueueRemoteCommand, RemoteCommands};
@@ -26,9 +26,10 @@ fn parse_args(text: &str) -> Result<Option<serde_json::Value>, ApiError> {
 pub fn RemoteCommandsSection(order_id: String) -> impl IntoView {
     let auth = use_auth();
     let order_id = StoredValue::new(order_id);
+    let paging = Paging::new();
     let list = LocalResource::new(move || {
-        let order_id = order_id.get_value();
-        async move { auth.call::<RemoteCommands>(remote_commands::Variables { order_id }).await.map(|d| d.remote_commands) }
+        let variables = remote_commands::Variables { order_id: order_id.get_value(), first: Some(PAGE_SIZE), after: paging.after.get() };
+        async move { auth.call::<RemoteCommands>(variables).await.map(|d| d.remote_commands) }
     });
     let command = RwSignal::new(RemoteCommandKind::ALL[0]);
     let args = RwSignal::new(String::new());
@@ -42,6 +43,8 @@ pub fn RemoteCommandsSection(order_id: String) -> impl IntoView {
             auth.call::<QueueRemoteCommand>(variables).await?;
             args.set(String::new());
             notice.set(Some(format!("“{}” has been queued.", command.label())));
+            // The newest come first: back to page one to show it.
+            paging.reset();
             list.refetch();
             Ok::<_, ApiError>(())
         }
@@ -77,6 +80,8 @@ pub fn RemoteCommandsSection(order_id: String) -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
+                    <Pager paging has_next=page.page_info.has_next_page end_cursor=page.page_info.end_cursor total=page.total_count
+                        testid="commands-pager"/>
                 }.into_any(),
             }}
             <h3>"Queue a command"</h3>

@@ -1,11 +1,15 @@
 //! One staff member's row; the OWNER changes the role or deactivates
-//! (with a confirm step).
+//! (with a confirm step); ADMIN and above reactivate a deactivated member
+//! (an OWNER's account: the OWNER only, as the server insists).
 
-use super::parse_role;
+use super::{parse_role, ConfirmStep};
 use crate::auth::use_auth;
 use crate::components::form::{action_error, FormAlert};
 use crate::error::ApiError;
-use crate::gql::{deactivate_staff, staff_members::StaffMembersStaffMembersNodes as Member, update_staff, DeactivateStaff, UpdateStaff};
+use crate::gql::{
+    deactivate_staff, reactivate_staff, staff_members::StaffMembersStaffMembersNodes as Member, update_staff, DeactivateStaff,
+    ReactivateStaff, UpdateStaff,
+};
 use crate::model::StaffRole;
 use leptos::prelude::*;
 
@@ -14,9 +18,10 @@ pub fn MemberRow(member: Member, owner: bool, on_changed: Callback<String>) -> i
     let auth = use_auth();
     let me = auth.user().map(|u| u.id).unwrap_or_default();
     let manageable = owner && member.active && member.id != me;
+    // The page is ADMIN and above; an OWNER's account only the OWNER brings back.
+    let reactivatable = !member.active && (owner || member.role != Some(StaffRole::Owner));
     let role = RwSignal::new(member.role.map(|r| r.as_str().to_owned()).unwrap_or_default());
     let current = member.role;
-    let confirming = RwSignal::new(false);
     let id = StoredValue::new(member.id.clone());
     let name = member.name.clone();
 
@@ -38,7 +43,15 @@ pub fn MemberRow(member: Member, owner: bool, on_changed: Callback<String>) -> i
             Ok::<_, ApiError>(())
         }
     });
-    let (role_error, deactivate_error) = (action_error(save_role), action_error(deactivate));
+    let reactivate = Action::new_local(move |_: &()| {
+        let variables = reactivate_staff::Variables { id: id.get_value() };
+        async move {
+            auth.call::<ReactivateStaff>(variables).await?;
+            on_changed.run("Staff member reactivated; they sign in with their password.".to_owned());
+            Ok::<_, ApiError>(())
+        }
+    });
+    let (role_error, deactivate_error, reactivate_error) = (action_error(save_role), action_error(deactivate), action_error(reactivate));
     let role_id = format!("role-{}", member.id);
 
     view! {
@@ -58,18 +71,18 @@ pub fn MemberRow(member: Member, owner: bool, on_changed: Callback<String>) -> i
                     </select>
                     <button type="button" class="secondary" disabled=save_role.pending()
                         on:click=move |_| { save_role.dispatch(()); }>"Change role"</button>
-                    <Show when=move || confirming.get() fallback=move || view! {
-                        <button type="button" class="secondary" data-testid="staff-deactivate"
-                            on:click=move |_| confirming.set(true)>"Deactivate"</button>
-                    }>
-                        <span role="alert">{format!("Deactivate {name}? Their sessions end at once.")}</span>
-                        <button type="button" class="danger" data-testid="staff-deactivate-confirm" disabled=deactivate.pending()
-                            on:click=move |_| { deactivate.dispatch(()); }>"Yes, deactivate"</button>
-                        <button type="button" class="link" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                    </Show>
+                    <ConfirmStep label="Deactivate" confirm="Yes, deactivate" question=format!("Deactivate {name}? Their sessions end at once.")
+                        testid="staff-deactivate" action=deactivate/>
                 </div>
                 <FormAlert error=role_error/>
                 <FormAlert error=deactivate_error/>
+            })}
+            {reactivatable.then(|| view! {
+                <div class="actions">
+                    <button type="button" class="secondary" data-testid="staff-reactivate" disabled=reactivate.pending()
+                        on:click=move |_| { reactivate.dispatch(()); }>"Reactivate"</button>
+                </div>
+                <FormAlert error=reactivate_error/>
             })}
         </li>
     }

@@ -1,21 +1,47 @@
-//! /staff: staff members and pending invitations (ADMIN+ read); the OWNER
-//! invites, changes roles and deactivates.
+//! /staff: staff members and invitations, both paged (ADMIN+ read); the OWNER
+//! invites, changes roles and deactivates; ADMIN and above revoke pending
+//! invitations and reactivate members (an OWNER only by an OWNER).
 
+mod invitation;
 mod invite;
 mod member;
 
 use crate::auth::use_auth;
 use crate::components::form::Notice;
-use crate::components::list::{load_error, when, Loading, Pager, Paging, PAGE_SIZE};
+use crate::components::list::{load_error, Loading, Pager, Paging, PAGE_SIZE};
 use crate::error::ApiError;
 use crate::gql::{invitations, staff_members, Invitations, StaffMembers};
 use crate::model::StaffRole;
+use invitation::InvitationRow;
 use invite::InviteForm;
 use leptos::prelude::*;
 use member::MemberRow;
 
 pub(crate) fn parse_role(s: &str) -> Option<StaffRole> {
     [StaffRole::Owner, StaffRole::Admin, StaffRole::Manager, StaffRole::Support].into_iter().find(|r| r.as_str() == s)
+}
+
+/// A button that asks first: "`label`" becomes `question` with "`confirm`"
+/// (which runs `action`) and "Cancel". Test ids: `testid`, `testid`-confirm.
+#[component]
+fn ConfirmStep(
+    label: &'static str,
+    confirm: &'static str,
+    question: String,
+    testid: &'static str,
+    action: Action<(), Result<(), ApiError>>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    view! {
+        <Show when=move || confirming.get() fallback=move || view! {
+            <button type="button" class="secondary" data-testid=testid on:click=move |_| confirming.set(true)>{label}</button>
+        }>
+            <span role="alert">{question.clone()}</span>
+            <button type="button" class="danger" data-testid=format!("{testid}-confirm") disabled=action.pending()
+                on:click=move |_| { action.dispatch(()); }>{confirm}</button>
+            <button type="button" class="link" on:click=move |_| confirming.set(false)>"Cancel"</button>
+        </Show>
+    }
 }
 
 #[component]
@@ -71,15 +97,7 @@ pub fn StaffPage() -> impl IntoView {
                         Ok::<_, ApiError>(view! {
                             {page.nodes.is_empty().then(|| view! { <p class="hint">"No invitations."</p> })}
                             <ul class="rows" data-testid="invitation-list">
-                                {page.nodes.into_iter().map(|i| view! {
-                                    <li class="row" data-testid="invitation-row">
-                                        <strong>{i.email}</strong> " " <span class="badge">{i.role.as_str()}</span> " "
-                                        <span class="hint">{match i.accepted_at {
-                                            Some(at) => format!("accepted {}", when(&at)),
-                                            None => format!("pending, expires {}", when(&i.expires_at)),
-                                        }}</span>
-                                    </li>
-                                }).collect_view()}
+                                {page.nodes.into_iter().map(|i| view! { <InvitationRow invitation=i on_changed/> }).collect_view()}
                             </ul>
                             <Pager paging=invite_cursor has_next=page.page_info.has_next_page end_cursor=page.page_info.end_cursor
                                 total=page.total_count testid="invitations-pager"/>
