@@ -20,7 +20,7 @@ pub fn Activity() -> impl IntoView {
         if let Some(arrivals) = arrivals {
             arrivals.track();
         }
-        let variables = alerts::Variables { first: Some(RECENT), after: None, acknowledged: None, severity: None };
+        let variables = alerts::Variables { first: Some(RECENT), after: None, acknowledged: None, open: None, severity: None };
         async move { auth.call::<Alerts>(variables).await }
     });
     view! {
