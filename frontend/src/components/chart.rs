@@ -1,42 +1,65 @@
-//! A small SVG bar chart (no library): one bar per slot, scaled to a rounded
-//! maximum, with the value in each bar's tooltip.
+//! The SPA's one chart: SVG bars drawn by a small component, no library (no
+//! maintained charting crate targets Leptos 0.8, and a JS library would weigh
+//! more than the whole app). The geometry is plain functions, unit-tested; the
+//! component only draws what they compute. Screen readers get the title, total
+//! and scale in the caption and each bar's value in its `<title>`.
 
 use leptos::prelude::*;
 
-/// One bar: its label (shown under some bars and in the tooltip) and value.
+/// One bar: its label (under some bars and in the tooltip) and value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
     pub label: String,
-    pub value: i64,
+    pub value: f64,
 }
 
+/// Where a bar is drawn, in SVG units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// Chart size in SVG user units; the SVG scales to its container's width.
 const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 200.0;
+const HEIGHT: f64 = 180.0;
+/// Room under the bars for their labels.
 const AXIS: f64 = 18.0;
 /// At most this many labels under the bars, evenly spaced.
 const MAX_LABELS: usize = 8;
 
-/// The smallest 1, 2 or 5 × 10ⁿ at or above `max` (1 for nothing to show).
-pub fn nice_max(max: i64) -> i64 {
-    if max <= 1 {
-        return 1;
-    }
-    let mut step = 1i64;
-    loop {
-        for m in [1, 2, 5] {
-            let candidate = step.saturating_mul(m);
-            if candidate >= max {
-                return candidate;
-            }
-        }
-        step = step.saturating_mul(10);
-    }
+/// One bar per day: `days` and `values` line up.
+pub fn daily(days: Vec<String>, values: Vec<f64>) -> Vec<Bar> {
+    days.into_iter().zip(values).map(|(label, value)| Bar { label, value }).collect()
 }
 
-/// Heights of `values` in `0..=height`, `top` at full height; negatives count as 0.
-pub fn scale(values: &[i64], top: i64, height: f64) -> Vec<f64> {
-    let top = top.max(1) as f64;
-    values.iter().map(|v| (*v).max(0) as f64 / top * height).collect()
+/// The smallest of 1, 2, 5 × 10ⁿ at or above `max` (1 for an empty or zero series).
+pub fn nice_max(max: f64) -> f64 {
+    if max <= 1.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(max.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|v| *v >= max).unwrap_or(10.0 * magnitude)
+}
+
+/// Bars for `values` scaled to `top`, across `width` × `height`, with a small
+/// gap between bars; negatives draw nothing.
+pub fn layout(values: &[f64], top: f64, width: f64, height: f64) -> Vec<Rect> {
+    if values.is_empty() {
+        return Vec::new();
+    }
+    let slot = width / values.len() as f64;
+    let gap = if slot > 4.0 { slot * 0.15 } else { 0.0 };
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let h = (v.max(0.0) / top).min(1.0) * height;
+            Rect { x: i as f64 * slot + gap / 2.0, y: height - h, width: slot - gap, height: h }
+        })
+        .collect()
 }
 
 /// 950 → "950", 12_300 → "12.3k", 4_500_000 → "4.5M".
@@ -53,46 +76,53 @@ pub fn compact(n: i64) -> String {
     format!("{sign}{}{unit}", text.trim_end_matches(".0"))
 }
 
+/// `compact` for a chart value, which may have a fraction (0.5 → "0.50").
+pub fn compact_value(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 9e15 {
+        compact(value as i64)
+    } else {
+        format!("{value:.2}")
+    }
+}
+
 /// Which bars carry a label: about [`MAX_LABELS`], evenly spaced.
 pub fn labelled(count: usize) -> impl Fn(usize) -> bool {
     let every = count.div_ceil(MAX_LABELS).max(1);
     move |i| i % every == 0
 }
 
-/// Bars of `bars`, scaled to a rounded maximum shown at the top left.
+/// A titled bar chart with its total and scale in the caption.
 #[component]
-pub fn BarChart(bars: Vec<Bar>, #[prop(into)] label: String) -> impl IntoView {
-    let top = nice_max(bars.iter().map(|b| b.value).max().unwrap_or(0));
-    let values: Vec<i64> = bars.iter().map(|b| b.value).collect();
-    let heights = scale(&values, top, HEIGHT - AXIS);
-    let slot = WIDTH / bars.len().max(1) as f64;
+pub fn BarChart(bars: Vec<Bar>, #[prop(into)] title: String, #[prop(default = "chart")] testid: &'static str) -> impl IntoView {
+    let top = nice_max(bars.iter().map(|b| b.value).fold(0.0, f64::max));
+    let total: f64 = bars.iter().map(|b| b.value).sum();
+    let values: Vec<f64> = bars.iter().map(|b| b.value).collect();
+    let rects = layout(&values, top, WIDTH, HEIGHT - AXIS);
     let show = labelled(bars.len());
-    let rects = bars
+    let summary = format!("{title}: total {}, scale {}", compact_value(total), compact_value(top));
+    let drawn = bars
         .into_iter()
-        .zip(heights)
+        .zip(rects)
         .enumerate()
-        .map(|(i, (bar, h))| {
-            let x = i as f64 * slot;
-            let tip = format!("{}: {} tokens", bar.label, bar.value);
-            let text = show(i).then(|| {
-                view! { <text x=x + slot / 2.0 y=HEIGHT - 4.0 text-anchor="middle" class="chart-label">{bar.label.clone()}</text> }
+        .map(|(i, (bar, r))| {
+            let tip = format!("{}: {}", bar.label, compact_value(bar.value));
+            let label = show(i).then(|| {
+                view! { <text x=r.x + r.width / 2.0 y=HEIGHT - 4.0 text-anchor="middle" class="chart-label">{bar.label}</text> }
             });
             view! {
-                <g>
-                    <rect x=x + slot * 0.1 y=HEIGHT - AXIS - h width=slot * 0.8 height=h class="chart-bar" data-value=bar.value>
-                        <title>{tip}</title>
-                    </rect>
-                    {text}
-                </g>
+                <rect x=r.x y=r.y width=r.width height=r.height class="chart-bar" data-value=bar.value><title>{tip}</title></rect>
+                {label}
             }
         })
         .collect_view();
     view! {
-        <svg class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=label data-testid="usage-chart">
-            <text x="2" y="12" class="chart-label">{compact(top)}</text>
-            <line x1="0" y1=HEIGHT - AXIS x2=WIDTH y2=HEIGHT - AXIS class="chart-axis"/>
-            {rects}
-        </svg>
+        <figure class="chart" data-testid=testid>
+            <figcaption>{title} <span class="hint">" · total " {compact_value(total)} " · scale " {compact_value(top)}</span></figcaption>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=summary>
+                <line x1="0" y1=HEIGHT - AXIS x2=WIDTH y2=HEIGHT - AXIS class="chart-axis"/>
+                {drawn}
+            </svg>
+        </figure>
     }
 }
 
@@ -102,18 +132,28 @@ mod tests {
 
     #[test]
     fn maxima_round_up_to_1_2_5() {
-        assert_eq!([0, 1, 3, 7, 10, 11, 260, 999_999].map(nice_max), [1, 1, 5, 10, 10, 20, 500, 1_000_000]);
+        assert_eq!(
+            [0.0, 0.7, 1.0, 3.0, 7.0, 10.0, 11.0, 260.0, 740_000.0].map(nice_max),
+            [1.0, 1.0, 1.0, 5.0, 10.0, 10.0, 20.0, 500.0, 1_000_000.0]
+        );
     }
 
     #[test]
-    fn bars_scale_to_the_top() {
-        assert_eq!(scale(&[0, 50, 100, -5], 100, 200.0), [0.0, 100.0, 200.0, 0.0]);
-        assert_eq!(scale(&[3], 0, 10.0), [30.0], "a zero top does not divide by zero");
+    fn bars_fill_the_width_and_scale_to_the_top() {
+        let b = layout(&[0.0, 5.0, 10.0, -3.0], 10.0, 400.0, 100.0);
+        assert_eq!(b.len(), 4);
+        assert_eq!(b[0].height, 0.0);
+        assert_eq!(b[1], Rect { x: 107.5, y: 50.0, width: 85.0, height: 50.0 });
+        assert_eq!(b[2].y, 0.0);
+        assert_eq!(b[3].height, 0.0, "negative values draw nothing");
+        assert!((b[3].x + b[3].width - 392.5).abs() < 1e-9);
+        assert!(layout(&[], 1.0, 400.0, 100.0).is_empty());
     }
 
     #[test]
     fn compact_numbers() {
         assert_eq!([950, 12_300, 4_500_000, 2_000, -1_500].map(compact), ["950", "12.3k", "4.5M", "2k", "-1.5k"]);
+        assert_eq!([12.0, 1234.0, 2_500_000.0, 0.5].map(compact_value), ["12", "1.2k", "2.5M", "0.50"]);
     }
 
     #[test]
@@ -122,5 +162,11 @@ mod tests {
         assert_eq!((0..30).filter(|i| show(*i)).count(), 8);
         let all = labelled(5);
         assert!((0..5).all(all));
+    }
+
+    #[test]
+    fn daily_bars_pair_days_with_values() {
+        let bars = daily(vec!["2026-12-01".into(), "2026-12-02".into()], vec![3.0, 4.0]);
+        assert_eq!(bars[1], Bar { label: "2026-12-02".into(), value: 4.0 });
     }
 }

@@ -4,6 +4,5 @@ pub mod alerts;
 pub mod chart;
 pub mod form;
 pub mod guard;
-pub mod insights_chart;
 pub mod layout;
 pub mod list;

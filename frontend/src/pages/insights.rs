@@ -6,7 +6,7 @@
 //! `to` as the first day after the range.
 
 use crate::auth::use_auth;
-use crate::components::insights_chart::{compact, InsightsChart};
+use crate::components::chart::{compact, daily, BarChart};
 use crate::components::list::LoadError;
 use crate::gql::{insights_overview, project_insights, InsightsOverview, ProjectInsights};
 use leptos::either::Either;
@@ -180,7 +180,7 @@ fn overview_view(o: insights_overview::InsightsOverviewInsightsOverview) -> impl
     let revenue_chart = per_day.map(|per_day| {
         let (currency, values) = revenue_series(&days, &per_day);
         let title = if currency.is_some() { "Revenue per day" } else { "Revenue per day (none)" };
-        view! { <InsightsChart title days=days.clone() values/> }
+        view! { <BarChart title bars=daily(days.clone(), values) testid="insights-chart"/> }
     });
     view! {
         <div class="insight-cards">
@@ -191,14 +191,14 @@ fn overview_view(o: insights_overview::InsightsOverviewInsightsOverview) -> impl
             <Card label="Active orders" value=o.active_orders.to_string()/>
             <Card label="MRR" value=mrr/>
             <Card label="Revenue" value=revenue/>
-            <Card label="Tokens" value=compact(o.usage.tokens as f64)/>
+            <Card label="Tokens" value=compact(o.usage.tokens)/>
             <Card label="Token cost" value=money(o.usage.cost_cents, "usd")/>
-            <Card label="Site requests" value=compact(o.sites.requests_count as f64)/>
-            <Card label="Site errors" value=compact(o.sites.errors_count as f64)/>
+            <Card label="Site requests" value=compact(o.sites.requests_count)/>
+            <Card label="Site errors" value=compact(o.sites.errors_count)/>
         </div>
-        <InsightsChart title="Tokens per day" days=days.clone() values=tokens/>
+        <BarChart title="Tokens per day" bars=daily(days.clone(), tokens) testid="insights-chart"/>
         {revenue_chart}
-        <InsightsChart title="Site errors per day" days values=errors/>
+        <BarChart title="Site errors per day" bars=daily(days, errors) testid="insights-chart"/>
     }
     .into_any()
 }
@@ -249,14 +249,14 @@ fn project_view(p: project_insights::ProjectInsightsProjectInsights) -> impl Int
         <div class="insight-cards">
             <Card label="Sites" value=sites/>
             <Card label="Licences" value=licenses/>
-            <Card label="Requests" value=compact(t.requests_count as f64)/>
-            <Card label="Errors" value=compact(t.errors_count as f64)/>
-            <Card label="Orders on sites" value=compact(t.orders_count as f64)/>
-            <Card label="New users" value=compact(t.new_users_count as f64)/>
+            <Card label="Requests" value=compact(t.requests_count)/>
+            <Card label="Errors" value=compact(t.errors_count)/>
+            <Card label="Orders on sites" value=compact(t.orders_count)/>
+            <Card label="New users" value=compact(t.new_users_count)/>
             <Card label="Telemetry windows" value=t.windows.to_string()/>
         </div>
-        <InsightsChart title="Requests per day" days=days.clone() values=requests/>
-        <InsightsChart title="Errors per day" days values=errors/>
+        <BarChart title="Requests per day" bars=daily(days.clone(), requests) testid="insights-chart"/>
+        <BarChart title="Errors per day" bars=daily(days, errors) testid="insights-chart"/>
         <div class="table-wrap">
             <table data-testid="site-breakdown">
                 <thead><tr><th>"Site"</th><th>"Vendor"</th><th>"Requests"</th><th>"Errors"</th><th>"Orders"</th></tr></thead>

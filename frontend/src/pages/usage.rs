@@ -120,7 +120,8 @@ fn UsageReport(title: &'static str, #[prop(optional, into)] customer_id: Option<
 fn report(series: Vec<usage::UsageUsageSeries>, monthly: bool) -> impl IntoView {
     let flat: Vec<(Vec<(String, i64)>, i64)> =
         series.iter().map(|s| (s.points.iter().map(|p| (p.at.clone(), p.tokens)).collect(), s.total.tokens)).collect();
-    let bars: Vec<Bar> = totals(&flat).into_iter().map(|(at, value)| Bar { label: slot_label(&at, monthly), value }).collect();
+    let bars: Vec<Bar> =
+        totals(&flat).into_iter().map(|(at, value)| Bar { label: slot_label(&at, monthly), value: value as f64 }).collect();
     let all: i64 = series.iter().map(|s| s.total.tokens).sum();
     if all == 0 {
         return Either::Left(view! { <p class="hint" data-testid="usage-empty">"No token usage in this range yet."</p> });
@@ -139,7 +140,7 @@ fn report(series: Vec<usage::UsageUsageSeries>, monthly: bool) -> impl IntoView 
         })
         .collect_view();
     Either::Right(view! {
-        <BarChart bars label="Tokens per period"/>
+        <BarChart bars title="Tokens per period" testid="usage-chart"/>
         <table>
             <thead><tr><th>"Series"</th><th class="num">"Tokens"</th><th class="num">"Share"</th></tr></thead>
             <tbody>{rows}</tbody>

@@ -4,7 +4,7 @@
 
 use super::section::Section;
 use crate::auth::use_auth;
-use crate::components::insights_chart::InsightsChart;
+use crate::components::chart::{daily, BarChart};
 use crate::error::ApiError;
 use crate::gql::{insights_overview, DashboardCounts, InsightsOverview};
 use crate::pages::insights::last_days;
@@ -64,8 +64,8 @@ fn Insights() -> impl IntoView {
                 let errors: Vec<f64> = o.sites_per_day.iter().map(|d| d.sites.errors_count as f64).collect();
                 Ok::<_, ApiError>(view! {
                     <p class="hint">{format!("{} customers ({} new) · {} active orders", o.customers_total, o.customers_new, o.active_orders)}</p>
-                    <InsightsChart title="Tokens per day" days=days.clone() values=tokens/>
-                    <InsightsChart title="Site errors per day" days values=errors/>
+                    <BarChart title="Tokens per day" bars=daily(days.clone(), tokens) testid="insights-chart"/>
+                    <BarChart title="Site errors per day" bars=daily(days, errors) testid="insights-chart"/>
                 })
             })}
         </Section>

@@ -38,14 +38,14 @@ pub fn UsageThisPeriod() -> impl IntoView {
                 let (period, series) = data.await?;
                 let flat: Vec<(Vec<(String, i64)>, i64)> =
                     series.iter().map(|s| (s.points.iter().map(|p| (p.at.clone(), p.tokens)).collect(), s.total.tokens)).collect();
-                let bars: Vec<Bar> = totals(&flat).into_iter().map(|(at, value)| Bar { label: slot_label(&at, false), value }).collect();
+                let bars: Vec<Bar> = totals(&flat).into_iter().map(|(at, value)| Bar { label: slot_label(&at, false), value: value as f64 }).collect();
                 Ok::<_, ApiError>(view! {
                     <p data-testid="dashboard-usage-used">{used_line(period.used_tokens, period.allotment_tokens, period.percent_used)}</p>
                     <p class="hint">
                         {format!("{} to {}", slot_label(&period.period_start, false), slot_label(&period.period_end, false))}
                         {period.runs_out_early.then_some(" · at the current rate the allotment runs out before the period ends")}
                     </p>
-                    <div data-testid="dashboard-usage-chart"><BarChart bars label="Tokens per day this period"/></div>
+                    <div data-testid="dashboard-usage-chart"><BarChart bars title="Tokens per day this period" testid="usage-chart"/></div>
                 })
             })}
         </Section>
