@@ -126,11 +126,13 @@ test('the main pages have no serious or critical accessibility violations', { ti
 
   await visitAs(owner, 'owner', [
     '/', '/customers', `/customers/${customerId}`, '/orders', `/orders/${orderId}`, '/approvals', '/alerts', '/staff', '/settings',
-    '/audit', '/api-products', '/sites', '/security',
+    '/audit', '/api-products', '/sites', '/security', '/preferences', '/webhooks', '/projects', '/insights', '/sync-log',
+    `/customers/${customerId}/usage`,
   ]);
   await visitAs(support, 'support', ['/', '/customers', '/orders', `/orders/${orderId}`, '/approvals', '/alerts', '/sites', '/staff']);
   await visitAs(customer, 'customer', [
-    '/', '/orders', `/orders/${orderId}`, '/approvals', '/alerts', '/usage', '/billing', '/api-products', '/sites', '/security',
+    '/', '/orders', `/orders/${orderId}`, `/orders/${orderId}/agents`, '/approvals', '/alerts', '/usage', '/billing', '/api-products',
+    '/sites', '/security', '/preferences',
   ]);
 
   const report = found.map(({ who, pathname, violations }) => describeViolations(`${who} ${pathname}`, violations)).join('\n\n');

@@ -124,8 +124,17 @@ test('console: agents, staff invitations, role gates, audit log and approvals', 
   await custAgents.waitForVersionAbove(before);
   assert.equal(await card.getByTestId('agent-soul').inputValue(), persona);
   await shot(custPage, 'customer-personality-saved');
-  // A customer has an Approvals menu entry but no staff pages.
+  // At phone width the menu folds behind "Menu"; opening it shows the
+  // customer's entries: Approvals, but no staff pages.
+  const menu = custPage.getByTestId('menu-toggle');
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+  assert.equal(await custPage.getByRole('navigation', { name: 'Main' }).count(), 0, 'the folded menu is hidden');
+  await menu.click();
+  assert.equal(await menu.getAttribute('aria-expanded'), 'true');
   const custNav = custPage.getByRole('navigation', { name: 'Main' });
+  await custNav.waitFor();
+  const width = await custPage.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `nothing wider than the phone screen (${width} px)`);
   assert.equal(await custNav.getByRole('link', { name: 'Approvals' }).count(), 1);
   assert.equal(await custNav.getByRole('link', { name: 'Staff' }).count(), 0);
   await customerSession.context.close();
