@@ -19,7 +19,7 @@ fn license_label(l: &licenses::LicensesLicensesNodes) -> String {
 pub fn AddSite(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let auth = use_auth();
     let options = LocalResource::new(move || async move {
-        auth.call::<Licenses>(licenses::Variables { first: Some(100) }).await.map(|d| d.licenses.nodes).unwrap_or_default()
+        auth.call::<Licenses>(licenses::Variables { first: Some(100) }).await.map(|d| d.licenses.nodes)
     });
     let license = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -67,10 +67,15 @@ pub fn AddSite(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
                     <label for="site-license">"Licence"</label>
                     <select id="site-license" data-testid="site-license" bind:value=license aria-describedby="site-license-error">
                         <option value="">"Choose an active licence"</option>
-                        {move || options.get().unwrap_or_default().iter()
+                        {move || options.get().and_then(Result::ok).unwrap_or_default().iter()
                             .map(|l| view! { <option value=l.id.clone()>{license_label(l)}</option> })
                             .collect_view()}
                     </select>
+                    {move || options.get().and_then(Result::err).map(|e| view! {
+                        <p class="field-error" role="alert" data-testid="site-license-load-error">
+                            "The licences could not be loaded: " {e.message}
+                        </p>
+                    })}
                     <FieldNote id="site-license" field="licenseId" error/>
                 </div>
                 <Field label="Name" id="site-name" field="name" value=name error/>
