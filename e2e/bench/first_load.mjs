@@ -6,7 +6,8 @@
 //   cd e2e && node bench/first_load.mjs            (RUNS=15 by default)
 //
 // Needs the release SPA in ../dist (`trunk build --release --offline`) and
-// $HUB_BIN, like the e2e tests.
+// $HUB_BIN, like the e2e tests. SPA_DIR=… serves another build instead (e.g. a
+// copy of dist/ without the .gz files, to see what precompression buys).
 
 import { startHub } from '../lib/hub.mjs';
 import { launchBrowser } from '../lib/browser.mjs';
@@ -18,7 +19,7 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const hub = await startHub();
+const hub = await startHub({ env: process.env.SPA_DIR ? { HUB_SPA_DIR: process.env.SPA_DIR } : {} });
 const browser = await launchBrowser();
 try {
   const timings = [];
