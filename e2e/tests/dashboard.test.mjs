@@ -148,5 +148,9 @@ test('a staff owner sees the overview with the insights charts', { timeout: 120_
   assert.equal(await counts.getByTestId('overview-open-alerts').getAttribute('href'), '/alerts');
   assert.equal(await page.getByTestId('dashboard-server').count(), 0, 'no customer sections for staff');
   await shot('overview');
+  // An order count opens the orders list already filtered to that status.
+  await counts.getByTestId('overview-failed').click();
+  await page.waitForURL('**/orders?status=FAILED');
+  assert.equal(await page.getByTestId('order-status-filter').inputValue(), 'FAILED');
   await context.close();
 });

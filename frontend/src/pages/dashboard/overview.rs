@@ -37,9 +37,9 @@ fn NeedsAttention() -> impl IntoView {
                     <div class="insight-cards">
                         <Count testid="overview-open-alerts" label="Open alerts" count=c.open_alerts.total_count href="/alerts"/>
                         <Count testid="overview-pending-approvals" label="Pending approvals" count=c.pending_approvals.total_count href="/approvals"/>
-                        <Count testid="overview-provisioning" label="Orders provisioning" count=c.provisioning.total_count href="/orders"/>
-                        <Count testid="overview-failed" label="Orders failed" count=c.failed.total_count href="/orders"/>
-                        <Count testid="overview-awaiting-dns" label="Orders awaiting DNS" count=c.awaiting_dns.total_count href="/orders"/>
+                        <Count testid="overview-provisioning" label="Orders provisioning" count=c.provisioning.total_count href="/orders?status=PROVISIONING"/>
+                        <Count testid="overview-failed" label="Orders failed" count=c.failed.total_count href="/orders?status=FAILED"/>
+                        <Count testid="overview-awaiting-dns" label="Orders awaiting DNS" count=c.awaiting_dns.total_count href="/orders?status=AWAITING_DNS"/>
                     </div>
                 })
             })}

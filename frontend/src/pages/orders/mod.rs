@@ -21,6 +21,7 @@ use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn OrdersPage() -> impl IntoView {
@@ -31,7 +32,9 @@ pub fn OrdersPage() -> impl IntoView {
     let tier_input = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let tier = RwSignal::new(String::new());
-    let status = RwSignal::new(None::<OrderStatus>);
+    // `/orders?status=FAILED` (the staff overview links here) starts filtered.
+    let from_link = use_query_map().with_untracked(|q| q.get("status")).and_then(|s| OrderStatus::parse(&s));
+    let status = RwSignal::new(from_link);
     let paging = Paging::new();
     let list = LocalResource::new(move || {
         let variables = orders::Variables {
@@ -67,7 +70,9 @@ pub fn OrdersPage() -> impl IntoView {
                         <label for="order-status">"Status"</label>
                         <select id="order-status" on:change=on_status data-testid="order-status-filter">
                             <option value="">"Any status"</option>
-                            {OrderStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                            {OrderStatus::ALL.iter().map(|s| {
+                                view! { <option value=s.as_str() selected=from_link == Some(*s)>{s.label()}</option> }
+                            }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
