@@ -159,3 +159,12 @@ pub fn FieldNote(#[prop(into)] id: String, field: &'static str, #[prop(into)] er
         })
     }
 }
+
+/// `on:focus` of a read-only field holding a secret shown once: selects it
+/// all, ready to copy.
+pub fn select_all_on_focus(ev: leptos::ev::FocusEvent) {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+        input.select();
+    }
+}

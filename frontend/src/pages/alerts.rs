@@ -24,8 +24,8 @@ fn status_filter(value: &str) -> (Option<bool>, Option<bool>) {
     }
 }
 
-/// The badge colour of a severity, reusing the status palette.
-fn severity_wire(severity: AlertSeverity) -> &'static str {
+/// The badge colour of a severity, reusing the status palette (also on the dashboard).
+pub fn severity_wire(severity: AlertSeverity) -> &'static str {
     match severity {
         AlertSeverity::Info => "ACTIVE",
         AlertSeverity::Warning => "PENDING",

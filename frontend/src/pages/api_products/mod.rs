@@ -8,7 +8,7 @@ mod project;
 pub use project::ApiProjectPage;
 
 use crate::auth::use_auth;
-use crate::components::form::{action_error, Field, FormAlert, Submit};
+use crate::components::form::{action_error, select_all_on_focus, Field, FormAlert, Submit};
 use crate::components::guard::is_customer;
 use crate::components::list::{count_label, when, LoadError, Pager, Paging, PAGE_SIZE};
 use crate::domain::ApiProjectKind;
@@ -39,12 +39,7 @@ pub fn SecretBox(shown: RwSignal<Option<OneTimeSecret>>) -> impl IntoView {
                         <input type="text" readonly prop:value=s.publishable data-testid="api-publishable-key"/>
                     </label>
                     <label>"Secret key"
-                        <input type="text" readonly prop:value=s.secret data-testid="api-secret-key" on:focus=|ev| {
-                            use wasm_bindgen::JsCast;
-                            if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                                input.select();
-                            }
-                        }/>
+                        <input type="text" readonly prop:value=s.secret data-testid="api-secret-key" on:focus=select_all_on_focus/>
                     </label>
                     <p class="alert" role="alert">"Copy the secret key now: Hub stores only its hash and never shows it again."</p>
                     <button type="button" class="link" on:click=move |_| shown.set(None)>"Done, hide the secret"</button>

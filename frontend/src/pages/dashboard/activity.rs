@@ -3,10 +3,11 @@
 
 use super::section::Section;
 use crate::auth::use_auth;
-use crate::components::list::when;
+use crate::components::list::{when, StatusBadge};
 use crate::error::ApiError;
 use crate::gql::{alerts, Alerts};
 use crate::live::alerts::use_alert_feed;
+use crate::pages::alerts::severity_wire;
 use leptos::prelude::*;
 
 /// Alerts the section shows.
@@ -34,7 +35,7 @@ pub fn Activity() -> impl IntoView {
                         <ul class="rows">
                             {page.nodes.into_iter().map(|a| view! {
                                 <li class="row" data-testid="dashboard-alert" data-severity=a.severity.as_str()>
-                                    <span class="status" data-status=a.severity.as_str()>{a.severity.label()}</span>
+                                    <StatusBadge wire=severity_wire(a.severity) label=a.severity.label()/>
                                     " " {a.message} " " <span class="hint">{when(&a.created_at)}</span>
                                     {a.acknowledged_at.is_some().then(|| view! { " " <span class="hint">"(acknowledged)"</span> })}
                                 </li>

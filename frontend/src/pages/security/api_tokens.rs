@@ -4,7 +4,7 @@
 //! cannot change security settings.
 
 use crate::auth::use_auth;
-use crate::components::form::{action_error, Field, FormAlert, Submit};
+use crate::components::form::{action_error, select_all_on_focus, Field, FormAlert, Submit};
 use crate::components::list::{load_error, when, Loading, Pager, Paging, StatusBadge, PAGE_SIZE};
 use crate::error::ApiError;
 use crate::gql::{api_tokens, create_api_token, revoke_api_token, ApiTokens, CreateApiToken, RevokeApiToken};
@@ -183,12 +183,7 @@ fn SecretShownOnce(token: NewToken, shown: RwSignal<Option<NewToken>>) -> impl I
         <div class="notice one-time" role="status" data-testid="api-token-secret-box">
             <p>{format!("Token “{}” created.", token.name)}</p>
             <label>"Secret"
-                <input type="text" readonly prop:value=token.secret data-testid="api-token-secret" on:focus=|ev| {
-                    use wasm_bindgen::JsCast;
-                    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                        input.select();
-                    }
-                }/>
+                <input type="text" readonly prop:value=token.secret data-testid="api-token-secret" on:focus=select_all_on_focus/>
             </label>
             <p class="alert" role="alert">"Copy the secret now (select it and press Ctrl+C): Hub keeps only its hash and never shows it again."</p>
             <button type="button" class="link" data-testid="api-token-secret-done" on:click=move |_| shown.set(None)>"Done, hide the secret"</button>
